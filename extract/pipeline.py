@@ -1,0 +1,37 @@
+"""The extraction pipeline: Article -> event record (the contract's format).
+
+Each stage is a plain function over the :class:`~extract.text.Document`; the
+order matters only where a stage reads an earlier one's facts (units before
+officials, awards and roles; clusters before the event and roles).
+"""
+from __future__ import annotations
+
+from . import awards, clusters, documents, event, officials, relevance, roles, units
+from .model import Article
+from .record import make_record
+from .text import Document
+
+
+def extract_record(article: Article, record_id: str) -> dict:
+    """Extract one event record (a dict in the contract's format, with evidence)."""
+    doc = Document(article.text or "")
+    if article.skip_reason or not doc.text.strip():
+        return make_record(record_id, article, relevant=False)
+    relevant = relevance.is_relevant(doc, article)
+    if not relevant:
+        return make_record(record_id, article, relevant=False)
+    found_clusters = clusters.find_clusters(doc)
+    ev = event.find_event(doc, article, found_clusters)
+    year = event.article_year(doc, article, ev)
+    found_units = units.find_units(doc)
+    return make_record(
+        record_id,
+        article,
+        relevant=True,
+        event=ev,
+        units=found_units,
+        officials=officials.find_officials(doc, found_units),
+        awards=awards.find_awards(doc, found_units, year),
+        roles=roles.find_roles(doc, found_units, found_clusters, year),
+        documents=documents.find_documents(doc),
+    )

@@ -1,0 +1,103 @@
+"""The article text as a document: sentences with offsets, folding, and tokens.
+
+Every fact carries :class:`~extract.model.Evidence` built here, so offsets always
+point into the same NFC-normalised text that the record was extracted from.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Iterator
+
+from .model import Evidence
+
+# Abbreviations that end with a dot but do not end a sentence ("TP. Hồ Chí Minh").
+_NO_BREAK_BEFORE = re.compile(r"(?:\b(?:TP|Tp|tp|ThS|TS|PGS|GS|Q|P|TT|Th\.S|Đ/c|đ/c|St|Mr|Ms|Dr)|\b[A-ZĐ])\.$")
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’)]*\s+(?=[\"“(\-–]*[A-ZĐÀ-Ỹ0-9])")
+_TOKEN = re.compile(r"\w+(?:[./-]\w+)*|[^\w\s]", re.UNICODE)
+
+
+def normalize(text: str) -> str:
+    """NFC, unified spaces and line ends; offsets are into this form."""
+    text = unicodedata.normalize("NFC", text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ").replace("\u200b", "")
+    return text
+
+
+def fold(text: str) -> str:
+    """Accent- and case-insensitive key: "Đồng Tháp" -> "dong thap" (đ folded too)."""
+    text = unicodedata.normalize("NFD", text)
+    text = "".join(c for c in text if unicodedata.category(c) != "Mn")
+    return text.replace("đ", "d").replace("Đ", "D").lower()
+
+
+def fold_keep_length(text: str) -> str:
+    """Like :func:`fold` but one output character per input character (offsets stay valid)."""
+    out = []
+    for ch in text:
+        base = unicodedata.normalize("NFD", ch)[0]
+        if base in "đĐ":
+            base = "d"
+        out.append(base.lower() if len(base.lower()) == 1 else ch)
+    return "".join(out)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int
+    end: int
+    text: str
+
+
+class Document:
+    """Text plus sentence boundaries. Cheap to build; heavier views are lazy."""
+
+    def __init__(self, text: str):
+        self.text = normalize(text)
+
+    @cached_property
+    def sentences(self) -> list[Sentence]:
+        out: list[Sentence] = []
+        for line in re.finditer(r"[^\n]+", self.text):
+            base = line.start()
+            chunk = line.group()
+            pos = 0
+            for m in _SENTENCE_END.finditer(chunk):
+                head = chunk[pos:m.start()].rstrip()
+                if _NO_BREAK_BEFORE.search(head):
+                    continue
+                self._add(out, base + pos, base + m.start())
+                pos = m.end()
+            self._add(out, base + pos, base + len(chunk))
+        return out
+
+    def _add(self, out: list[Sentence], start: int, end: int) -> None:
+        while start < end and self.text[start].isspace():
+            start += 1
+        while end > start and self.text[end - 1].isspace():
+            end -= 1
+        if end > start:
+            out.append(Sentence(start, end, self.text[start:end]))
+
+    @cached_property
+    def folded(self) -> str:
+        """Same length as ``text``: search folded, report offsets in the original."""
+        return fold_keep_length(self.text)
+
+    def sentence_at(self, offset: int) -> Sentence | None:
+        for s in self.sentences:
+            if s.start <= offset < s.end:
+                return s
+        return None
+
+    def evidence(self, start: int, end: int) -> Evidence:
+        s = self.sentence_at(start)
+        return Evidence(start=start, end=end, sentence=s.text if s else self.text[start:end])
+
+    def tokens(self, start: int = 0, end: int | None = None) -> Iterator[tuple[str, int]]:
+        """Syllable-level tokens (text, offset) of a span: words and punctuation."""
+        end = len(self.text) if end is None else end
+        for m in _TOKEN.finditer(self.text, start, end):
+            yield m.group(), m.start()

@@ -1,0 +1,1 @@
+"""The knowledge base: sqlite-utils schema, build, entity resolution, export, Datasette."""

@@ -1,0 +1,1 @@
+"""thidua-kb: the command line that composes crawler, extract and kb."""

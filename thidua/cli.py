@@ -1,0 +1,244 @@
+"""The ``thidua`` command line: the one place that knows crawler, extract and kb.
+
+Data flows one way: crawl -> pages -> extract -> records -> kb -> Datasette.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+DEFAULT_DB = "data/thidua.db"
+db_option = click.option(
+    "--db", "db_path", default=DEFAULT_DB, show_default=True,
+    type=click.Path(dir_okay=False, path_type=Path), help="The SQLite knowledge base.",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="thidua-kb")
+def cli():
+    """Crawl procuracy news, extract emulation-and-commendation events, publish them.
+
+    \b
+    Typical use:
+      thidua demo                 # offline mirror -> crawl -> build -> Datasette
+      thidua update               # crawl the configured sites, then build, incrementally
+      thidua extract a.html b.txt # event records as JSON Lines, no database needed
+    """
+
+
+# --------------------------------------------------------------------------- extract
+def _iter_input_files(paths):
+    for p in paths:
+        p = Path(p)
+        if p.is_dir():
+            yield from sorted(x for x in p.rglob("*") if x.suffix.lower() in (".html", ".htm", ".txt"))
+        else:
+            yield p
+
+
+def extract_file(path: Path) -> dict:
+    """One input file to one event record (id = the file's stem)."""
+    from extract.article import from_html_bytes, from_text_bytes
+    from extract.pipeline import extract_record
+
+    data = path.read_bytes()
+    if path.suffix.lower() in (".html", ".htm"):
+        article = from_html_bytes(data)
+    else:
+        article = from_text_bytes(data)
+    return extract_record(article, path.stem)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--evidence/--no-evidence", default=True, show_default=True,
+              help="Keep each fact's evidence (offsets and sentence).")
+@click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-",
+              help="Write JSON Lines here instead of standard output.")
+@click.option("--progress/--no-progress", default=None,
+              help="Show a progress bar on standard error (default: when it is a terminal and there are many files).")
+def extract(paths, evidence, output, progress):
+    """Extract event records from .html/.htm/.txt files (or folders of them).
+
+    Prints one JSON object per file (JSON Lines, the EVENT_RECORD contract);
+    the record's id is the file name without its extension. Needs no database.
+    A file that cannot be read as an article (empty, binary, no body) still
+    gets a record, with relevant=false and a "skipped" reason.
+    """
+    from extract.record import to_json_line
+    from thidua.progress import progress_iter
+
+    files = list(_iter_input_files(paths))
+    for path in progress_iter(files, "extract", enabled=progress):
+        try:
+            record = extract_file(path)
+        except Exception as exc:  # one bad file never stops the run
+            click.echo(f"error: {path}: {exc}", err=True)
+            continue
+        if record.get("skipped"):
+            click.echo(f"skipped: {path}: {record['skipped']}", err=True)
+        output.write(to_json_line(record, evidence=evidence) + "\n")
+
+
+# --------------------------------------------------------------------------- crawl
+@cli.command()
+@click.option("--source", "sources", multiple=True, metavar="NAME",
+              help="Crawl only this source (repeatable). Default: every configured real site.")
+@db_option
+@click.option("--max-pages", type=int, default=None, help="Stop after fetching this many pages.")
+@click.option("--redis", "redis_url", default=None, metavar="URL",
+              help="Share the frontier on Redis (scrapy-redis); items go to Redis for `thidua ingest`.")
+@click.option("--jobdir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Scrapy JOBDIR: a crawl stopped at any point resumes from here.")
+@click.option("--mirror-url", default=None, metavar="URL",
+              help="Base URL of a running offline mirror (for the mirror_* sources).")
+def crawl(sources, db_path, max_pages, redis_url, jobdir, mirror_url):
+    """Crawl the configured sources and store the raw pages.
+
+    Polite by default: robots.txt obeyed, AutoThrottle, at most 2 concurrent
+    requests per domain. A URL already stored is not fetched again.
+    """
+    from crawler.run import crawl as run_crawl
+
+    stats = run_crawl(db_path, list(sources) or None, max_pages=max_pages, redis_url=redis_url,
+                      jobdir=jobdir, mirror_url=mirror_url)
+    click.echo(json.dumps(stats, ensure_ascii=False), err=True)
+
+
+@cli.command()
+@db_option
+@click.option("--redis", "redis_url", required=True, metavar="URL", help="Redis holding the crawled items.")
+@click.option("--idle-timeout", type=float, default=5.0, show_default=True,
+              help="Stop after the queue has been empty this many seconds.")
+def ingest(db_path, redis_url, idle_timeout):
+    """Write pages crawled by distributed crawlers (on Redis) into the knowledge base.
+
+    The single writer of a distributed crawl: run one, with any number of
+    `thidua crawl --redis URL` processes.
+    """
+    from crawler.distributed import ingest_from_redis
+
+    stats = ingest_from_redis(db_path, redis_url, idle_timeout=idle_timeout)
+    click.echo(json.dumps(stats, ensure_ascii=False), err=True)
+
+
+# --------------------------------------------------------------------------- build
+def extract_page(page: dict) -> dict:
+    """A stored page (row of the pages table) to an event record."""
+    from crawler.sources import selectors_for
+    from extract.article import from_html_bytes
+    from extract.pipeline import extract_record
+
+    html = page["html"]
+    article = from_html_bytes(html if isinstance(html, bytes) else html.encode("utf-8"),
+                              url=page.get("final_url") or page.get("url"),
+                              selectors=selectors_for(page.get("source")))
+    return extract_record(article, str(page["id"]))
+
+
+@cli.command()
+@db_option
+@click.option("--jobs", type=int, default=1, show_default=True, help="Extraction processes.")
+@click.option("--progress/--no-progress", default=None, help="Show a progress bar.")
+def build(db_path, jobs, progress):
+    """Extract the stored pages not yet extracted and upsert them into the knowledge base.
+
+    Running it again adds no duplicate rows; a page whose content changed is
+    extracted again and its earlier version kept.
+    """
+    from kb.build import build as run_build
+
+    stats = run_build(db_path, extract_page, jobs=jobs, progress=progress)
+    click.echo(json.dumps(stats, ensure_ascii=False), err=True)
+
+
+@cli.command()
+@click.option("--source", "sources", multiple=True, metavar="NAME", help="Only this source (repeatable).")
+@db_option
+@click.option("--mirror-url", default=None, metavar="URL", help="Base URL of a running offline mirror.")
+@click.option("--jobs", type=int, default=1, show_default=True, help="Extraction processes.")
+def update(sources, db_path, mirror_url, jobs):
+    """Crawl, then build: fetch only what is new and extract only that.
+
+    Listings are revisited newest first and paging stops at a page of known
+    articles, so a run on unchanged sites fetches only listing pages.
+    """
+    from crawler.run import crawl as run_crawl
+    from kb.build import build as run_build
+
+    stats = {"crawl": run_crawl(db_path, list(sources) or None, incremental=True, mirror_url=mirror_url)}
+    stats["build"] = run_build(db_path, extract_page, jobs=jobs, progress=None)
+    click.echo(json.dumps(stats, ensure_ascii=False), err=True)
+
+
+# --------------------------------------------------------------------------- serve / export
+@cli.command()
+@db_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
+@click.option("--port", default=8001, show_default=True, type=int, help="Port to listen on.")
+def serve(db_path, host, port):
+    """Serve the knowledge base with Datasette (read-only, metadata.yml)."""
+    from kb.serve import serve as run_serve
+
+    if not db_path.exists():
+        raise click.ClickException(f"{db_path} does not exist: run `thidua build` (or `thidua demo`) first")
+    run_serve(db_path, host=host, port=port)
+
+
+@cli.command()
+@db_option
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "jsonld"]), default="jsonl", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write here instead of standard output.")
+def export(db_path, fmt, output):
+    """Export the knowledge base's event records (jsonl: the EVENT_RECORD contract)."""
+    from kb.export import export as run_export
+
+    if not db_path.exists():
+        raise click.ClickException(f"{db_path} does not exist: run `thidua build` first")
+    if output is None:
+        run_export(db_path, fmt, sys.stdout)
+    else:
+        with open(output, "w", encoding="utf-8", newline="") as out:
+            n = run_export(db_path, fmt, out)
+        click.echo(f"wrote {n} records to {output}", err=True)
+
+
+@cli.command()
+@db_option
+@click.option("--serve/--no-serve", default=True, show_default=True, help="Serve with Datasette at the end.")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8001, show_default=True, type=int)
+def demo(db_path, serve, host, port):
+    """Offline demo: start the bundled mirror, crawl it, build, then serve.
+
+    Ctrl-C stops everything; nothing is left running.
+    """
+    from crawler.mirror.server import MirrorServer
+    from crawler.run import crawl as run_crawl
+    from crawler.sources import mirror_source_names
+    from kb.build import build as run_build
+
+    with MirrorServer() as mirror:
+        click.echo(f"mirror: serving the offline sites at {mirror.url}", err=True)
+        stats = run_crawl(db_path, mirror_source_names(), mirror_url=mirror.url)
+        click.echo(f"crawl: {json.dumps(stats, ensure_ascii=False)}", err=True)
+    stats = run_build(db_path, extract_page, progress=None)
+    click.echo(f"build: {json.dumps(stats, ensure_ascii=False)}", err=True)
+    if serve:
+        from kb.serve import serve as run_serve
+
+        click.echo(f"serving {db_path} at http://{host}:{port}/ (Ctrl-C to stop)", err=True)
+        run_serve(db_path, host=host, port=port)
+
+
+def main():  # pragma: no cover
+    cli()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,27 @@
+"""Progress bars on standard error for long work (rich)."""
+from __future__ import annotations
+
+import sys
+from typing import Iterable, Iterator, Optional, Sequence, TypeVar
+
+T = TypeVar("T")
+
+
+def progress_iter(items: Sequence[T] | Iterable[T], label: str, enabled: Optional[bool] = None,
+                  total: Optional[int] = None) -> Iterator[T]:
+    """Yield items, drawing a bar when enabled (default: stderr is a terminal and >20 items)."""
+    if total is None and hasattr(items, "__len__"):
+        total = len(items)  # type: ignore[arg-type]
+    if enabled is None:
+        enabled = sys.stderr.isatty() and (total or 0) > 20
+    if not enabled:
+        yield from items
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True)) as bar:
+        task = bar.add_task(label, total=total)
+        for item in items:
+            yield item
+            bar.advance(task)
