@@ -16,10 +16,9 @@ def extract_record(article: Article, record_id: str) -> dict:
     """Extract one event record (a dict in the contract's format, with evidence)."""
     doc = Document(article.text or "")
     if article.skip_reason or not doc.text.strip():
-        return make_record(record_id, article, relevant=False)
-    relevant = relevance.is_relevant(doc, article)
-    if not relevant:
-        return make_record(record_id, article, relevant=False)
+        return make_record(record_id, article, relevant=False, text=doc.text)
+    if not relevance.is_relevant(doc, article):
+        return make_record(record_id, article, relevant=False, text=doc.text)
     found_clusters = clusters.find_clusters(doc)
     ev = event.find_event(doc, article, found_clusters)
     year = event.article_year(doc, article, ev)
@@ -34,4 +33,5 @@ def extract_record(article: Article, record_id: str) -> dict:
         awards=awards.find_awards(doc, found_units, year),
         roles=roles.find_roles(doc, found_units, found_clusters, year),
         documents=documents.find_documents(doc),
+        text=doc.text,
     )

@@ -13,6 +13,9 @@ from typing import Optional
 from .model import Article
 
 EVENT_KEYS = ("type", "date", "period", "online", "cluster", "scope")
+# Keys the knowledge base reads but the public contract does not carry:
+# the article text (evidence offsets point into it) and every unit mention.
+INTERNAL_KEYS = ("text", "unit_mentions")
 
 
 def empty_event() -> dict:
@@ -30,6 +33,7 @@ def make_record(
     awards: Optional[list] = None,
     roles: Optional[list] = None,
     documents: Optional[list] = None,
+    text: Optional[str] = None,
 ) -> dict:
     ev = empty_event()
     if event:
@@ -52,6 +56,7 @@ def make_record(
         "awards": awards or [],
         "roles": roles or [],
         "documents": documents or [],
+        "text": text if text is not None else article.text,
         **({"skipped": article.skip_reason} if article.skip_reason else {}),
     }
 
@@ -66,9 +71,14 @@ def _unique_names(mentions: list) -> list[str]:
     return out
 
 
+def public(record: dict) -> dict:
+    """The record as the contract has it: internal keys left out."""
+    return {k: v for k, v in record.items() if k not in INTERNAL_KEYS}
+
+
 def strip_evidence(record: dict) -> dict:
     """The record without evidence and internal keys (the bare contract)."""
-    out = {k: v for k, v in record.items() if k != "unit_mentions"}
+    out = public(record)
     out["event"] = {k: v for k, v in record["event"].items() if k != "evidence"}
     for key in ("officials", "awards", "roles", "documents"):
         out[key] = [{k: v for k, v in item.items() if k != "evidence"} for item in record.get(key, [])]
@@ -76,6 +86,5 @@ def strip_evidence(record: dict) -> dict:
 
 
 def to_json_line(record: dict, evidence: bool = True) -> str:
-    rec = record if evidence else strip_evidence(record)
-    rec = {k: v for k, v in rec.items() if k != "unit_mentions"} if evidence else rec
+    rec = public(record) if evidence else strip_evidence(record)
     return unicodedata.normalize("NFC", json.dumps(rec, ensure_ascii=False))

@@ -1,0 +1,144 @@
+"""Build the knowledge base: extract the pages not extracted yet and upsert them.
+
+Extraction (pure, CPU-bound) may run in a process pool; this process is the one
+writer. A page is done once it has an ``article_versions`` row; a page that
+fails is recorded in ``build_errors`` and tried again by the next build.
+"""
+from __future__ import annotations
+
+import traceback
+from datetime import datetime, timezone
+from multiprocessing import Pool
+from typing import Callable, Iterator, Optional
+
+import sqlite_utils
+
+from thidua.progress import progress_iter
+
+from .load import article_id, store_record
+from .resolve import recompute_cluster_members, recompute_positions
+from .schema import ensure_schema
+
+BATCH = 64  # pages read (with their HTML) per round trip; bounds memory
+
+ELIGIBLE = "status = 200 and (is_article is null or is_article != 0)"
+
+
+def build(db_path, extract_page: Callable[[dict], dict], jobs: int = 1, progress: Optional[bool] = None) -> dict:
+    """Extract pending pages into the knowledge base; returns {pages, extracted, relevant, skipped, errors, superseded}."""
+    db = sqlite_utils.Database(db_path)
+    ensure_schema(db)
+    db.execute("PRAGMA synchronous = NORMAL")  # safe with WAL, much faster for many small commits
+    stats = {"pages": 0, "extracted": 0, "relevant": 0, "skipped": 0, "errors": 0, "superseded": 0}
+
+    pending = _pending(db)
+    stats["pages"] = len(pending)
+    # An older version of a page whose newer version exists stays in pages, unextracted.
+    to_extract = [(page_id, version) for page_id, _, newest_id, version in pending if page_id == newest_id]
+    superseded = [(page_id, url, version) for page_id, url, newest_id, version in pending if page_id != newest_id]
+
+    versions = dict(to_extract)
+    results = _extract_all(db, [p for p, _ in to_extract], extract_page, jobs)
+    for page, record, error in progress_iter(results, "build", enabled=progress, total=len(to_extract)):
+        if error is None:
+            try:
+                store_record(db, page, record, versions[page["id"]])
+                _mark_version(db, page["id"], page.get("url"), versions[page["id"]], "current", page)
+                db.execute("delete from build_errors where page_id = ?", [page["id"]])
+                db.conn.commit()
+            except Exception as exc:  # one bad record never stops the run
+                db.conn.rollback()
+                error = _describe(exc)
+        if error is not None:
+            _record_error(db, page, error)
+            stats["errors"] += 1
+            continue
+        stats["extracted"] += 1
+        stats["relevant"] += int(bool(record.get("relevant")))
+        stats["skipped"] += int(bool(record.get("skipped")))
+
+    for page_id, url, version in superseded:
+        _mark_version(db, page_id, url, version, "superseded")
+        stats["superseded"] += 1
+        stats["skipped"] += 1
+    db.conn.commit()
+
+    if stats["extracted"]:
+        recompute_positions(db)
+        recompute_cluster_members(db)
+    # Datasette opens the file immutable, which ignores the WAL: fold it into the database.
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.close()
+    return stats
+
+
+def _pending(db) -> list[tuple]:
+    """(page id, url, id of the newest eligible page with that url, version number) of pages not yet done."""
+    return db.execute(f"""
+        with eligible as (
+          select id, url, fetched_at,
+                 row_number() over (partition by url order by coalesce(fetched_at, ''), id) as version,
+                 first_value(id) over (partition by url order by coalesce(fetched_at, '') desc, id desc) as newest
+          from pages where {ELIGIBLE}
+        )
+        select id, url, newest, version from eligible
+        where id not in (select page_id from article_versions)
+        order by coalesce(fetched_at, ''), id""").fetchall()
+
+
+def _extract_all(db, page_ids: list[int], extract_page, jobs: int) -> Iterator[tuple]:
+    """(page, record, error) for each page, extracting in a pool when jobs > 1."""
+    pool = Pool(jobs) if jobs > 1 and len(page_ids) > 1 else None
+    try:
+        for i in range(0, len(page_ids), BATCH):
+            batch = _read_pages(db, page_ids[i:i + BATCH])
+            tasks = [(extract_page, page) for page in batch]
+            results = pool.imap(_extract_one, tasks, chunksize=4) if pool else map(_extract_one, tasks)
+            yield from results
+    finally:
+        if pool:
+            pool.terminate()
+            pool.join()
+
+
+def _read_pages(db, ids: list[int]) -> list[dict]:
+    marks = ",".join("?" * len(ids))
+    rows = {r["id"]: r for r in db.query(f"select * from pages where id in ({marks})", ids)}
+    return [rows[i] for i in ids if i in rows]
+
+
+def _extract_one(task: tuple) -> tuple:
+    extract_page, page = task
+    try:
+        record = extract_page(page)
+        if not isinstance(record, dict):
+            raise TypeError(f"extract_page returned {type(record).__name__}, not a record")
+        return page, record, None
+    except Exception as exc:
+        return page, None, _describe(exc)
+
+
+def _describe(exc: BaseException) -> str:
+    where = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
+    at = f" (at {where.filename.rsplit('/', 1)[-1]}:{where.lineno})" if where else ""
+    return f"{type(exc).__name__}: {exc}{at}"
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _mark_version(db, page_id: int, url: Optional[str], version: int, status: str, page: Optional[dict] = None) -> None:
+    aid = article_id(url or str(page_id))
+    if status == "current":
+        db.execute("update article_versions set status = 'earlier' where article_id = ? and status = 'current'", [aid])
+    if status == "superseded" and not db["articles"].count_where("id = ?", [aid]):
+        aid = None  # the article itself arrives with its newest version
+    row = db.execute("select content_hash, fetched_at from pages where id = ?", [page_id]).fetchone()
+    db["article_versions"].upsert({"page_id": page_id, "article_id": aid, "version": version,
+                                   "content_hash": row[0], "fetched_at": row[1], "status": status}, pk="page_id")
+
+
+def _record_error(db, page: dict, error: str) -> None:
+    db["build_errors"].upsert({"page_id": page["id"], "url": page.get("url"), "error": error, "failed_at": _now()},
+                              pk="page_id")

@@ -1,0 +1,249 @@
+"""Write one extracted record (the contract's format) into the knowledge base.
+
+Entities (units, officials, clusters, documents) are upserted on their stable
+ids; the article's own facts are deleted and written again, so re-extracting a
+page, or a new version of it, never leaves stale or duplicate rows.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import unicodedata
+from datetime import datetime, timezone
+from html.parser import HTMLParser
+from typing import Optional
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+from .fold import fold, nfc
+from .resolve import (cluster_row, infer_scope, looks_like_unit, official_id, official_name, stable_id,
+                      unit_row)
+
+FACT_TABLES = ("event_units", "appearances", "awards", "roles", "event_documents")
+_TRACKING = re.compile(r"^(utm_|fbclid$|gclid$|zarsrc$)")
+
+
+def canonical_url(url: str) -> str:
+    """The URL an article is known by: no scheme, no www., no fragment or tracking, no trailing slash."""
+    parts = urlsplit((url or "").strip())
+    host = parts.hostname or ""
+    host = host[4:] if host.startswith("www.") else host
+    query = urlencode(sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+                             if not _TRACKING.match(k)))
+    path = parts.path.rstrip("/") or "/"
+    return f"{host}{path}" + (f"?{query}" if query else "")
+
+
+def article_id(url: str) -> str:
+    """First 16 hex of sha1(canonical URL): the same article keeps its id across builds and versions."""
+    return hashlib.sha1(canonical_url(url).encode("utf-8")).hexdigest()[:16]
+
+
+def event_id(article: str) -> str:
+    # One main event per article (the contract's `event`); the suffix leaves room for more.
+    return f"{article}-0"
+
+
+def store_record(db, page: dict, record: dict, version: int) -> str:
+    """Upsert the article of ``page`` with the facts of ``record``; returns the article id."""
+    aid = article_id(page.get("url") or record.get("url") or str(page["id"]))
+    # Only NFC for the text: evidence offsets point into it.
+    text = _nfc_text(record.get("text")) if record.get("text") else html_to_text(page.get("html"))
+    title = nfc(record.get("title"))
+    db["articles"].upsert({
+        "id": aid, "page_id": page["id"], "url": page.get("url") or record.get("url"),
+        "final_url": page.get("final_url"), "canonical_url": canonical_url(page.get("url") or record.get("url") or ""),
+        "source": record.get("source") or page.get("source"), "title": title,
+        "published": record.get("published"), "author": nfc(record.get("author")),
+        "text": text, "title_folded": fold(title), "text_folded": fold(text),
+        "relevant": int(bool(record.get("relevant"))), "skip_reason": record.get("skipped"),
+        "content_hash": page.get("content_hash"), "version": version, "fetched_at": page.get("fetched_at"),
+        "extracted_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    }, pk="id")
+    _delete_facts(db, aid)
+    _store_event(db, aid, record, text or "")
+    return aid
+
+
+def _delete_facts(db, aid: str) -> None:
+    eid = event_id(aid)
+    for table in FACT_TABLES:
+        db.execute(f"delete from {table} where event_id = ?", [eid])
+    db.execute("delete from events where article_id = ?", [aid])
+
+
+def _evidence(fact: dict, text: str, fallback: Optional[str]) -> dict:
+    ev = fact.get("evidence") or {}
+    start, end = ev.get("start"), ev.get("end")
+    span = text[start:end] if isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text) else None
+    sentence = nfc(ev.get("sentence"))
+    if span is None or (sentence and span not in sentence):
+        span = fallback  # offsets into another text than ours: show the fact as written
+    return {"evidence_start": start, "evidence_end": end, "evidence_sentence": sentence, "evidence_text": nfc(span)}
+
+
+def _year(date: Optional[str], published: Optional[str]) -> Optional[int]:
+    for d in (date, published):
+        if d and re.match(r"^\d{4}", d):
+            return int(d[:4])
+    return None
+
+
+def _upsert_unit(db, name: str, surface: Optional[str] = None) -> dict:
+    row = unit_row(name)
+    # The first spelling seen names the unit; later spellings become aliases.
+    db["units"].insert(row, pk="id", ignore=True)
+    for alias in {nfc(name), nfc(surface) if surface else None} - {None, row["name"]}:
+        db["unit_aliases"].insert({"alias": alias, "unit_id": row["id"], "alias_folded": fold(alias)},
+                                  pk=("alias", "unit_id"), ignore=True)
+    return row
+
+
+def _store_event(db, aid: str, record: dict, text: str) -> None:
+    eid = event_id(aid)
+    ev = record.get("event") or {}
+    types = ev.get("type")
+    type_list = types if isinstance(types, list) else ([types] if types else [])
+    year = _year(ev.get("date"), record.get("published"))
+
+    # Units: canonical names in the record's order, evidence from the first mention.
+    mentions = {}
+    for m in record.get("unit_mentions") or []:
+        mentions.setdefault(m["name"], []).append(m)
+    unit_rows, event_units = {}, {}
+    for seq, name in enumerate(record.get("units") or []):
+        first = (mentions.get(name) or [{}])[0]
+        row = _upsert_unit(db, name, first.get("surface"))
+        for m in mentions.get(name, [])[1:]:
+            _upsert_unit(db, name, m.get("surface"))
+        unit_rows[row["id"]] = row
+        if row["id"] not in event_units:
+            event_units[row["id"]] = {"event_id": eid, "unit_id": row["id"], "seq": seq,
+                                      "surface": nfc(first.get("surface")), "mentions": len(mentions.get(name, [])),
+                                      **_evidence(first, text, first.get("surface") or name)}
+
+    cluster = None
+    if ev.get("cluster"):
+        scope = ev.get("scope") or infer_scope(unit_rows.values())
+        cluster = cluster_row(scope, ev["cluster"])
+        db["clusters"].insert(cluster, pk="id", ignore=True)
+
+    location = _event_province(record, unit_rows)
+    db["events"].insert({
+        "id": eid, "article_id": aid, "type": type_list[0] if type_list else None,
+        "types": json.dumps(type_list, ensure_ascii=False) if len(type_list) > 1 else None,
+        "date": ev.get("date"), "year": year, "period": nfc(ev.get("period")), "online": int(bool(ev.get("online"))),
+        "cluster_id": cluster["id"] if cluster else None, "scope": nfc(ev.get("scope")),
+        "province_id": location["province_id"] if location else None,
+        "province": location["province"] if location else None,
+        "relevant": int(bool(record.get("relevant"))),
+    }, pk="id", replace=True)
+    if event_units:
+        db["event_units"].insert_all(event_units.values(), pk=("event_id", "unit_id"), replace=True)
+
+    people = {}
+    appearances = []
+    for seq, o in enumerate(record.get("officials") or []):
+        unit = _upsert_unit(db, o["unit"]) if o.get("unit") else None
+        oid = official_id(o["name"], o.get("unit"))
+        name = official_name(o["name"])
+        db["officials"].insert({"id": oid, "name": name, "name_folded": fold(name),
+                                "unit_id": unit["id"] if unit else None}, pk="id", ignore=True)
+        people[fold(name)] = oid
+        appearances.append({"event_id": eid, "seq": seq, "official_id": oid, "name": name,
+                            "title": nfc(o.get("title")), "unit_id": unit["id"] if unit else None,
+                            "role": nfc(o.get("role")), **_evidence(o, text, o["name"])})
+    if appearances:
+        db["appearances"].insert_all(appearances, pk=("event_id", "seq"), replace=True)
+
+    awards = []
+    for seq, a in enumerate(record.get("awards") or []):
+        recipient = nfc(a.get("recipient"))
+        unit_ref = person_ref = None
+        if recipient:
+            if fold(official_name(recipient)) in people:
+                person_ref = people[fold(official_name(recipient))]
+            elif looks_like_unit(recipient):
+                unit_ref = _upsert_unit(db, recipient)["id"]
+            else:  # a person not among the officials: known by name alone
+                person_ref = official_id(recipient, None)
+                name = official_name(recipient)
+                db["officials"].insert({"id": person_ref, "name": name, "name_folded": fold(name), "unit_id": None},
+                                       pk="id", ignore=True)
+        awards.append({"event_id": eid, "seq": seq, "name": nfc(a.get("name")), "recipient": recipient,
+                       "recipient_unit_id": unit_ref, "recipient_official_id": person_ref,
+                       "status": a.get("status"), "year": a.get("year") or year,
+                       **_evidence(a, text, a.get("name"))})
+    if awards:
+        db["awards"].insert_all(awards, pk=("event_id", "seq"), replace=True)
+
+    roles = []
+    for seq, r in enumerate(record.get("roles") or []):
+        unit = _upsert_unit(db, r["unit"])
+        rc = None
+        if r.get("cluster"):
+            same = cluster and cluster["name"] == cluster_row(None, r["cluster"])["name"]
+            # A role's cluster is the event's cluster when named alike (same scope).
+            rc = cluster if same else cluster_row(ev.get("scope") or infer_scope(unit_rows.values() or [unit]),
+                                                  r["cluster"])
+            db["clusters"].insert(rc, pk="id", ignore=True)
+        roles.append({"event_id": eid, "seq": seq, "cluster_id": rc["id"] if rc else None, "unit_id": unit["id"],
+                      "role": nfc(r.get("role")), "year": r.get("year") or year,
+                      **_evidence(r, text, r["unit"])})
+    if roles:
+        db["roles"].insert_all(roles, pk=("event_id", "seq"), replace=True)
+
+    docs = {}
+    for seq, d in enumerate(record.get("documents") or []):
+        did = stable_id("document", fold(d.get("kind")), re.sub(r"\s+", "", d.get("number") or "").upper())
+        db["documents"].upsert({"id": did, "kind": nfc(d.get("kind")), "number": nfc(d.get("number")),
+                                **({"date": d["date"]} if d.get("date") else {})}, pk="id")
+        docs.setdefault(did, {"event_id": eid, "document_id": did, "seq": seq,
+                              **_evidence(d, text, d.get("number"))})
+    if docs:
+        db["event_documents"].insert_all(docs.values(), pk=("event_id", "document_id"), replace=True)
+
+
+def _event_province(record: dict, unit_rows: dict) -> Optional[dict]:
+    """Where the event happened, as far as a province: the chair's (Cụm/Khối trưởng) province, else the first unit's."""
+    chairs = [unit_row(r["unit"]) for r in record.get("roles") or [] if (r.get("role") or "").endswith("trưởng")]
+    for row in chairs + list(unit_rows.values()):
+        if row.get("province_id"):
+            return row
+    return None
+
+
+class _TextOnly(HTMLParser):
+    """Visible text of a page: the fallback when the record does not carry the article text."""
+
+    SKIP = {"script", "style", "noscript", "template", "head"}
+
+    def __init__(self):
+        super().__init__()
+        self.parts, self.depth = [], 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.SKIP:
+            self.depth += 1
+
+    def handle_endtag(self, tag):
+        if tag in self.SKIP and self.depth:
+            self.depth -= 1
+
+    def handle_data(self, data):
+        if not self.depth and data.strip():
+            self.parts.append(data.strip())
+
+
+def html_to_text(html) -> Optional[str]:
+    if not html:
+        return None
+    if isinstance(html, bytes):
+        html = html.decode("utf-8", errors="replace")
+    parser = _TextOnly()
+    parser.feed(html)
+    return _nfc_text("\n".join(parser.parts))
+
+
+def _nfc_text(text: Optional[str]) -> Optional[str]:
+    return unicodedata.normalize("NFC", text) if text else text

@@ -1,0 +1,262 @@
+"""Entity resolution: one row per unit, official and cluster, however they are spelled.
+
+Keys are folded (see :mod:`kb.fold`) so spelling variants and tone-mark
+placement ("Hòa"/"Hoà") meet; ids are short hashes of those keys, so they are
+stable across builds and across machines.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import re
+from collections import Counter
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, Optional
+
+from .fold import fold, fold_key, nfc
+from .provinces import current_province, find_province
+
+DATA = Path(__file__).parent / "data"
+
+
+def stable_id(*parts: object) -> str:
+    """First 16 hex of sha1 over the parts: the same key gives the same id in every build."""
+    joined = "\x1f".join("" if p is None else str(p) for p in parts)
+    return hashlib.sha1(joined.encode("utf-8")).hexdigest()[:16]
+
+
+# --------------------------------------------------------------------------- units
+# Long forms to the contract's short canonical forms; order matters (specific first).
+_UNIT_REWRITES = [
+    (r"vi[eệ]n\s+ki[eể]m\s+s[aá]t\s+nh[aâ]n\s+d[aâ]n\s+t[oố]i\s+cao|vksndtc\b|vks\s+t[oố]i\s+cao", "VKSND tối cao"),
+    (r"vi[eệ]n\s+ki[eể]m\s+s[aá]t\s+nh[aâ]n\s+d[aâ]n|vi[eệ]n\s+ksnd|\bvksnd\b", "VKSND"),
+    (r"vi[eệ]n\s+ki[eể]m\s+s[aá]t\s+qu[aâ]n\s+s[uự]|\bvksqs\b", "VKS quân sự"),
+    (r"t[oò][aà]\s+[aá]n\s+nh[aâ]n\s+d[aâ]n\s+t[oố]i\s+cao|\btandtc\b", "TAND tối cao"),
+    (r"t[oò][aà]\s+[aá]n\s+nh[aâ]n\s+d[aâ]n|\btand\b", "TAND"),
+    (r"\btp\.?\s*hcm\b|\bthành\s+phố\s+hồ\s+chí\s+minh\b|\btp\.?\s*hồ\s+chí\s+minh\b", "TP Hồ Chí Minh"),
+    (r"\bthành\s+phố\b|\btp\b\.?", "TP"),
+    (r"\bt[iỉ]nh\b", "tỉnh"),
+    (r"\bhuyện\b", "huyện"),
+    (r"\bquận\b", "quận"),
+    (r"\bthị\s+xã\b", "thị xã"),
+    (r"\bcấp\s+cao\b", "cấp cao"),
+    (r"\btối\s+cao\b", "tối cao"),
+]
+_UNIT_REWRITES = [(re.compile(p, re.IGNORECASE), r) for p, r in _UNIT_REWRITES]
+_DEPARTMENT_NUMBER = re.compile(r"^(Vụ|Cục)\s*(?:số\s*)?0*(\d+)\b[\s,\-–]*(VKSND tối cao)?$", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _departments() -> dict[str, str]:
+    """Named departments to their numbered canonical names (data: kb/data/departments.csv)."""
+    with open(DATA / "departments.csv", encoding="utf-8", newline="") as f:
+        return {fold_key(r["name"]): nfc(r["canonical"]) for r in csv.DictReader(f)}
+
+
+def canonical_unit_name(name: str) -> str:
+    """"Viện kiểm sát nhân dân tỉnh Bắc Giang" -> "VKSND tỉnh Bắc Giang"; "Vụ 7, VKSNDTC" -> "Vụ 7 VKSND tối cao"."""
+    s = nfc(name).strip(" .,;:-–")
+    for pattern, repl in _UNIT_REWRITES:
+        s = pattern.sub(repl, s)
+    s = re.sub(r"\s*,\s*", ", ", nfc(s))
+    s = re.sub(r"\s+[-–]\s+(?=VKSND tối cao$)|,\s+(?=VKSND tối cao$)", " ", s)
+    m = _DEPARTMENT_NUMBER.match(s)
+    if m:
+        # A bare "Vụ 7" in this corpus is a department of the Supreme Procuracy.
+        return f"{m.group(1).capitalize()} {int(m.group(2))} VKSND tối cao"
+    named = _departments().get(fold_key(s))
+    if named is None and s.endswith(" VKSND tối cao"):
+        named = _departments().get(fold_key(s[: -len(" VKSND tối cao")]))
+    return named or s
+
+
+def unit_key(name: str) -> str:
+    return fold_key(canonical_unit_name(name))
+
+
+def unit_id(name: str) -> str:
+    return stable_id("unit", unit_key(name))
+
+
+_KINDS = [
+    ("VKS quân sự", "VKS quân sự"), ("VKSND", "VKSND"), ("TAND", "TAND"),
+    ("Vụ ", "VKSND"), ("Cục Thi hành án", "Thi hành án dân sự"), ("Cục ", "VKSND"),
+    ("Văn phòng VKSND", "VKSND"), ("Công an", "Công an"), ("Thanh tra", "Thanh tra"),
+    ("Sở Tư pháp", "Sở Tư pháp"), ("Bộ Chỉ huy Quân sự", "Quân sự"),
+    ("Ban Thi đua", "Ban Thi đua - Khen thưởng"),
+]
+_CENTRAL_CITIES = {"ha noi", "ho chi minh", "hai phong", "da nang", "can tho", "hue"}
+_PLACE = re.compile(r"(?:tỉnh|TP|tại)\s+([^,]+?)\s*$")
+
+
+def classify_unit(canonical: str) -> dict:
+    """kind (VKSND, TAND, Công an...), level (trung ương, cấp cao, tỉnh, huyện, quân sự) and province."""
+    kind = next((k for prefix, k in _KINDS if canonical.startswith(prefix)), "khác")
+    province = None
+    for part in reversed(canonical.split(", ")):
+        m = _PLACE.search(part)
+        if m and find_province(m.group(1)):
+            province = find_province(m.group(1))
+            break
+    low = canonical.lower()
+    if "quân sự" in low:
+        level = "quân sự"
+    elif "tối cao" in low:
+        level = "trung ương"
+    elif "cấp cao" in low:
+        level = "cấp cao"
+    elif re.search(r"\b(huyện|quận|thị xã)\b", low):
+        level = "huyện"
+    elif " tp " in f" {low} " and province and fold_key(province["name"]) in _CENTRAL_CITIES:
+        level = "tỉnh"
+    elif " tp " in f" {low} ":
+        level = "huyện"  # a provincial city (TP Vinh), district level
+    elif "tỉnh" in low:
+        level = "tỉnh"
+    else:
+        level = None
+    now = current_province(province)
+    return {
+        "kind": kind,
+        "level": level,
+        "province_id": province["id"] if province else None,
+        "province": province["name"] if province else None,
+        "province_status": province["status"] if province else None,
+        "current_province_id": now["id"] if now else None,
+        "current_province": now["name"] if now else None,
+        "latitude": province["latitude"] if province else None,
+        "longitude": province["longitude"] if province else None,
+    }
+
+
+def unit_row(name: str) -> dict:
+    canonical = canonical_unit_name(name)
+    return {"id": unit_id(name), "name": canonical, "name_folded": fold(canonical), **classify_unit(canonical)}
+
+
+def looks_like_unit(name: str) -> bool:
+    """Whether an award recipient names an organisation rather than a person."""
+    canonical = canonical_unit_name(name)
+    return classify_unit(canonical)["kind"] != "khác" or bool(
+        re.search(r"\b(tỉnh|TP|huyện|phòng|ban|đơn vị|tập thể|chi bộ|đoàn|viện|sở|bộ|cục|vụ)\b", canonical, re.IGNORECASE))
+
+
+# --------------------------------------------------------------------------- officials
+def official_name(name: str) -> str:
+    return re.sub(r"^(đồng chí|đ/c|ông|bà)\s+", "", nfc(name), flags=re.IGNORECASE)
+
+
+def official_id(name: str, unit: Optional[str]) -> str:
+    """People are merged by folded name + unit: the same name in two units stays two people."""
+    return stable_id("official", fold_key(official_name(name)), unit_key(unit) if unit else "")
+
+
+# --------------------------------------------------------------------------- clusters
+def canonical_cluster_name(name: str) -> str:
+    s = nfc(name)
+    return re.sub(r"\b(số)\s*0*(\d+)", r"\1 \2", s)
+
+
+def canonical_scope(scope: Optional[str]) -> Optional[str]:
+    """Scopes are often units ("Viện KSND tỉnh X" = "VKSND tỉnh X"): spelled the unit's canonical way."""
+    return canonical_unit_name(scope) if scope and scope.strip() else None
+
+
+def cluster_id(scope: Optional[str], name: str) -> str:
+    return stable_id("cluster", fold_key(canonical_scope(scope)), fold_key(canonical_cluster_name(name)))
+
+
+def cluster_row(scope: Optional[str], name: str) -> dict:
+    canonical = canonical_cluster_name(name)
+    m = re.search(r"số\s+(\d+)", canonical)
+    return {
+        "id": cluster_id(scope, canonical),
+        "name": canonical,
+        "scope": canonical_scope(scope),
+        "kind": "Khối" if canonical.lower().startswith("khối") else "Cụm",
+        "number": int(m.group(1)) if m else None,
+    }
+
+
+def infer_scope(unit_rows: Iterable[dict]) -> Optional[str]:
+    """Whose emulation system a cluster belongs to, when the article does not say.
+
+    The same "Cụm thi đua số 4" exists in every sector; the member units tell them
+    apart: provincial procuracies -> the procuracy sector; district procuracies of
+    one province -> that province's procuracy.
+    """
+    rows = [u for u in unit_rows if u.get("kind") in ("VKSND", "TAND")]
+    if not rows:
+        return None
+    (kind, level), _ = Counter((u["kind"], u["level"]) for u in rows).most_common(1)[0]
+    if level == "huyện":
+        provinces = {u["province"] for u in rows if u["level"] == "huyện"}
+        if len(provinces) == 1 and None not in provinces:
+            return f"{kind} tỉnh {provinces.pop()}"
+        return None
+    return "ngành Kiểm sát nhân dân" if kind == "VKSND" else "ngành Tòa án nhân dân"
+
+
+def member_units(unit_rows: list[dict]) -> list[dict]:
+    """Units of a cluster event that are its members: those of the dominant kind and level.
+
+    Guests (Vụ 16 at a provincial cluster's conference) are of another level.
+    """
+    if not unit_rows:
+        return []
+    dominant, _ = Counter((u["kind"], u["level"]) for u in unit_rows).most_common(1)[0]
+    return [u for u in unit_rows if (u["kind"], u["level"]) == dominant]
+
+
+# --------------------------------------------------------------------------- derived tables
+def recompute_positions(db) -> None:
+    """positions: each (official, title, unit) with the first and last date it was seen."""
+    rows = db.execute("""
+        select ap.official_id, ap.title, ap.unit_id,
+               min(coalesce(ev.date, ar.published)) as first_seen,
+               max(coalesce(ev.date, ar.published)) as last_seen,
+               count(*) as appearances
+        from appearances ap join events ev on ev.id = ap.event_id join articles ar on ar.id = ev.article_id
+        where ap.title is not null
+        group by ap.official_id, ap.title, ap.unit_id""").fetchall()
+    out = []
+    for official, title, unit, first_seen, last_seen, n in rows:
+        # The earliest appearance is the position's evidence.
+        ev = db.execute("""
+            select ev.article_id, ap.evidence_start, ap.evidence_end, ap.evidence_sentence, ap.evidence_text
+            from appearances ap join events ev on ev.id = ap.event_id join articles ar on ar.id = ev.article_id
+            where ap.official_id = ? and ap.title = ? and ap.unit_id is ?
+            order by coalesce(ev.date, ar.published), ap.event_id, ap.seq limit 1""",
+                        [official, title, unit]).fetchone()
+        out.append({
+            "id": stable_id("position", official, fold_key(title), unit),
+            "official_id": official, "title": title, "unit_id": unit,
+            "first_seen": first_seen, "last_seen": last_seen, "appearances": n,
+            "evidence_article_id": ev[0], "evidence_start": ev[1], "evidence_end": ev[2],
+            "evidence_sentence": ev[3], "evidence_text": ev[4],
+        })
+    with db.conn:
+        db.execute("delete from positions")
+        if out:
+            db["positions"].insert_all(out)
+
+
+def recompute_cluster_members(db) -> None:
+    """cluster_members: units taking part in a cluster's events (members, not guests) and role holders, by year."""
+    members: dict[tuple, dict] = {}
+    events = db.execute("select id, cluster_id, year from events where cluster_id is not null and relevant = 1").fetchall()
+    for event_id, cluster, year in events:
+        units = [dict(zip(("id", "kind", "level"), r)) for r in db.execute(
+            "select u.id, u.kind, u.level from event_units eu join units u on u.id = eu.unit_id where eu.event_id = ?",
+            [event_id])]
+        for u in member_units(units):
+            key = (cluster, u["id"], year)
+            members.setdefault(key, {"cluster_id": cluster, "unit_id": u["id"], "year": year, "events": 0})
+            members[key]["events"] += 1
+    for cluster, unit, year in db.execute("select distinct cluster_id, unit_id, year from roles where cluster_id is not null"):
+        members.setdefault((cluster, unit, year), {"cluster_id": cluster, "unit_id": unit, "year": year, "events": 0})
+    with db.conn:
+        db.execute("delete from cluster_members")
+        if members:
+            db["cluster_members"].insert_all(members.values())

@@ -1,0 +1,104 @@
+"""The knowledge base's tables, keys, indexes and full-text search.
+
+Ids are stable (hashes of canonical keys, see :mod:`kb.resolve`), so building
+twice upserts the same rows. Facts of an article (appearances, awards, roles,
+units and documents of its event) are keyed by the event and their position in
+the record, and replaced as a whole when the article changes.
+"""
+from __future__ import annotations
+
+import sqlite_utils
+
+from .provinces import load_provinces
+
+EVIDENCE = {"evidence_start": int, "evidence_end": int, "evidence_sentence": str, "evidence_text": str}
+
+PAGES = {  # the crawler's table (its contract); created here only if the crawler has not run yet
+    "id": int, "url": str, "final_url": str, "source": str, "status": int, "fetched_at": str,
+    "content_hash": str, "html": bytes, "content_type": str, "encoding": str, "is_article": int,
+}
+
+# (table, columns, pk, foreign keys, indexes) in dependency order.
+TABLES = [
+    ("provinces", {"id": str, "name": str, "kind": str, "status": str, "merged_into_id": str,
+                   "latitude": float, "longitude": float},
+     "id", [("merged_into_id", "provinces", "id")], [["name"]]),
+    ("articles", {"id": str, "page_id": int, "url": str, "final_url": str, "canonical_url": str, "source": str,
+                  "title": str, "published": str, "author": str, "text": str, "title_folded": str,
+                  "text_folded": str, "relevant": int, "skip_reason": str, "content_hash": str, "version": int,
+                  "fetched_at": str, "extracted_at": str},
+     "id", [("page_id", "pages", "id")], [["page_id"], ["source"], ["published"], ["relevant"]]),
+    ("article_versions", {"page_id": int, "article_id": str, "version": int, "content_hash": str,
+                          "fetched_at": str, "status": str},
+     "page_id", [("page_id", "pages", "id"), ("article_id", "articles", "id")], [["article_id"]]),
+    ("build_errors", {"page_id": int, "url": str, "error": str, "failed_at": str},
+     "page_id", [("page_id", "pages", "id")], []),
+    ("units", {"id": str, "name": str, "name_folded": str, "kind": str, "level": str, "province_id": str,
+               "province": str, "province_status": str, "current_province_id": str, "current_province": str,
+               "latitude": float, "longitude": float},
+     "id", [("province_id", "provinces", "id"), ("current_province_id", "provinces", "id")],
+     [["name"], ["kind", "level"], ["province_id"], ["current_province_id"]]),
+    ("unit_aliases", {"alias": str, "unit_id": str, "alias_folded": str},
+     ("alias", "unit_id"), [("unit_id", "units", "id")], [["unit_id"], ["alias_folded"]]),
+    ("clusters", {"id": str, "name": str, "scope": str, "kind": str, "number": int},
+     "id", [], [["scope", "name"]]),
+    ("officials", {"id": str, "name": str, "name_folded": str, "unit_id": str},
+     "id", [("unit_id", "units", "id")], [["name_folded"], ["unit_id"]]),
+    ("documents", {"id": str, "kind": str, "number": str, "date": str},
+     "id", [], [["number"], ["kind"]]),
+    ("events", {"id": str, "article_id": str, "type": str, "types": str, "date": str, "year": int,
+                "period": str, "online": int, "cluster_id": str, "scope": str, "province_id": str,
+                "province": str, "relevant": int},
+     "id", [("article_id", "articles", "id"), ("cluster_id", "clusters", "id"), ("province_id", "provinces", "id")],
+     [["article_id"], ["cluster_id", "year"], ["year", "type"], ["date"], ["province_id"]]),
+    ("event_units", {"event_id": str, "unit_id": str, "seq": int, "surface": str, "mentions": int, **EVIDENCE},
+     ("event_id", "unit_id"), [("event_id", "events", "id"), ("unit_id", "units", "id")], [["unit_id"]]),
+    ("appearances", {"event_id": str, "seq": int, "official_id": str, "name": str, "title": str, "unit_id": str,
+                     "role": str, **EVIDENCE},
+     ("event_id", "seq"), [("event_id", "events", "id"), ("official_id", "officials", "id"), ("unit_id", "units", "id")],
+     [["official_id"], ["unit_id"]]),
+    ("positions", {"id": str, "official_id": str, "title": str, "unit_id": str, "first_seen": str, "last_seen": str,
+                   "appearances": int, "evidence_article_id": str, **EVIDENCE},
+     "id", [("official_id", "officials", "id"), ("unit_id", "units", "id"), ("evidence_article_id", "articles", "id")],
+     [["official_id"], ["unit_id"]]),
+    ("awards", {"event_id": str, "seq": int, "name": str, "recipient": str, "recipient_unit_id": str,
+                "recipient_official_id": str, "status": str, "year": int, **EVIDENCE},
+     ("event_id", "seq"), [("event_id", "events", "id"), ("recipient_unit_id", "units", "id"),
+                           ("recipient_official_id", "officials", "id")],
+     [["year"], ["name"], ["recipient_unit_id"], ["recipient_official_id"]]),
+    ("roles", {"event_id": str, "seq": int, "cluster_id": str, "unit_id": str, "role": str, "year": int, **EVIDENCE},
+     ("event_id", "seq"), [("event_id", "events", "id"), ("cluster_id", "clusters", "id"), ("unit_id", "units", "id")],
+     [["cluster_id", "year"], ["unit_id"]]),
+    ("cluster_members", {"cluster_id": str, "unit_id": str, "year": int, "events": int},
+     ("cluster_id", "unit_id", "year"), [("cluster_id", "clusters", "id"), ("unit_id", "units", "id")],
+     [["unit_id"], ["year"]]),
+    ("event_documents", {"event_id": str, "document_id": str, "seq": int, **EVIDENCE},
+     ("event_id", "document_id"), [("event_id", "events", "id"), ("document_id", "documents", "id")],
+     [["document_id"]]),
+]
+
+FTS_COLUMNS = ["title", "text", "title_folded", "text_folded"]
+# remove_diacritics 2 lets an accented query meet the plain columns; the folded
+# columns cover đ/d, which no SQLite tokenizer folds.
+FTS_TOKENIZE = "unicode61 remove_diacritics 2"
+
+
+def ensure_schema(db: sqlite_utils.Database) -> None:
+    """Create whatever is missing (tables, indexes, FTS); never drops data."""
+    db.enable_wal()
+    if not db["pages"].exists():
+        db["pages"].create(PAGES, pk="id", if_not_exists=True)
+        db["pages"].create_index(["url", "content_hash"], unique=True, if_not_exists=True)
+    for name, columns, pk, fks, indexes in TABLES:
+        if not db[name].exists():
+            db[name].create(columns, pk=pk, foreign_keys=fks, if_not_exists=True)
+        for cols in indexes:
+            db[name].create_index(cols, if_not_exists=True)
+    if not db["articles_fts"].exists():
+        db["articles"].enable_fts(FTS_COLUMNS, fts_version="FTS5", create_triggers=True, tokenize=FTS_TOKENIZE)
+    _load_provinces(db)
+
+
+def _load_provinces(db: sqlite_utils.Database) -> None:
+    rows = [{k: v for k, v in p.items() if k != "aliases"} for p in load_provinces()]
+    db["provinces"].upsert_all(rows, pk="id")

@@ -1,0 +1,50 @@
+"""Serve the knowledge base with Datasette: read-only, our metadata and plugin.
+
+The database is opened immutable (like ``datasette -i``) under the name
+``thidua`` whatever the file is called, so URLs such as
+``/thidua/articles.json?_search=thi+dua`` are the same on every machine.
+"""
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+METADATA = ROOT / "metadata.yml"
+PLUGINS_DIR = Path(__file__).resolve().parent / "plugins"
+DATABASE_NAME = "thidua"
+SETTINGS = {
+    "sql_time_limit_ms": 3000,  # a slow ad-hoc query gives up instead of hogging the server
+    "facet_time_limit_ms": 500,
+    "truncate_cells_html": 300,  # article texts are long
+    "default_page_size": 50,
+}
+
+
+def make_datasette(db_path, metadata_path: Path = METADATA):
+    """The Datasette app object (no server), for ``serve`` and for tests."""
+    from datasette.app import Datasette
+    from datasette.database import Database
+
+    metadata = yaml.safe_load(metadata_path.read_text(encoding="utf-8")) if metadata_path.exists() else {}
+    ds = Datasette(metadata=metadata, plugins_dir=str(PLUGINS_DIR), settings=SETTINGS)
+    ds.add_database(Database(ds, path=str(Path(db_path).resolve()), is_mutable=False), name=DATABASE_NAME)
+    ds.remove_database("_memory")  # added because we passed no files; only our database is served
+    return ds
+
+
+def serve(db_path, host: str = "127.0.0.1", port: int = 8001) -> None:
+    """Run Datasette in the foreground until Ctrl-C (uvicorn stops cleanly on SIGINT/SIGTERM)."""
+    import uvicorn
+
+    ds = make_datasette(db_path)
+    asyncio.run(ds.invoke_startup())
+    uvicorn.run(ds.app(), host=host, port=port, log_level="warning", lifespan="on")
+
+
+if __name__ == "__main__":  # python -m kb.serve DB [PORT]: used by the tests to run a real server
+    import sys
+
+    serve(sys.argv[1], port=int(sys.argv[2]) if len(sys.argv) > 2 else 8001)

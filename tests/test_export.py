@@ -1,0 +1,85 @@
+"""kb.export: jsonl round-trips the contract, csv has one row per event, jsonld is a schema.org @graph."""
+import csv
+import io
+import json
+
+import pytest
+
+from kb.export import export
+from kb_fixtures import RECORDS, built_db
+
+CONTRACT_KEYS = {"id", "url", "title", "source", "published", "author", "relevant", "event", "units", "officials",
+                 "awards", "roles", "documents"}
+EVENT_KEYS = {"type", "date", "period", "online", "cluster", "scope"}
+
+
+def _export(db_path, fmt):
+    out = io.StringIO()
+    n = export(db_path, fmt, out)
+    return n, out.getvalue()
+
+
+def test_jsonl_round_trips_the_contract(tmp_path):
+    db_path = built_db(tmp_path)
+    n, text = _export(db_path, "jsonl")
+    records = [json.loads(line) for line in text.splitlines()]
+    assert n == len(records) == 4
+    by_url = {r["url"]: r for r in records}
+    assert set(by_url) == set(RECORDS)
+    for url, rec in by_url.items():
+        src = RECORDS[url]
+        assert set(rec) >= CONTRACT_KEYS and set(rec["event"]) == EVENT_KEYS
+        assert len(rec["id"]) == 16
+        for key in ("title", "source", "published", "author", "relevant"):
+            assert rec[key] == src[key]
+        assert rec["event"] == {k: src["event"][k] for k in EVENT_KEYS}
+        strip = lambda items: [{k: v for k, v in i.items() if k != "evidence"} for i in items]  # noqa: E731
+        assert [o["name"] for o in rec["officials"]] == [o["name"] for o in src["officials"]]
+        assert strip(rec["documents"]) == strip(src["documents"])
+        assert [(r["role"], r["cluster"], r["year"]) for r in rec["roles"]] == \
+            [(r["role"], r["cluster"], r["year"]) for r in src["roles"]]
+        assert [(a["name"], a["year"]) for a in rec["awards"]] == [(a["name"], a["year"]) for a in src["awards"]]
+        assert len(rec["units"]) == len(src["units"])
+        for item in rec["officials"] + rec["roles"]:
+            assert set(item["evidence"]) == {"start", "end", "sentence"}
+    # Names come back canonical: the three spellings of Bắc Giang's procuracy are one.
+    spelled = by_url[next(u for u in RECORDS if u.endswith("tong-ket-2023"))]
+    assert spelled["units"] == ["VKSND tỉnh Bắc Giang"] and spelled["awards"][0]["recipient"] == "VKSND tỉnh Bắc Giang"
+
+
+def test_jsonl_ids_are_stable_across_builds(tmp_path):
+    (tmp_path / "a").mkdir(), (tmp_path / "b").mkdir()
+    assert _export(built_db(tmp_path / "a"), "jsonl")[1] == _export(built_db(tmp_path / "b"), "jsonl")[1]
+
+
+def test_csv_one_row_per_event(tmp_path):
+    n, text = _export(built_db(tmp_path), "csv")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert n == len(rows) == 4
+    row = next(r for r in rows if r["date"] == "2020-06-30")
+    assert row["cluster"] == "Cụm thi đua số 4" and row["type"] == "so_ket" and row["year"] == "2020"
+    assert "Trần Thị Bình (Viện trưởng, VKSND tỉnh Phú Thọ)" in row["officials"]
+    assert row["province"] == "Phú Thọ"
+
+
+def test_jsonld_graph_of_events(tmp_path):
+    n, text = _export(built_db(tmp_path), "jsonld")
+    doc = json.loads(text)
+    assert doc["@context"] == "https://schema.org"
+    events = [x for x in doc["@graph"] if x["@type"] == "Event"]
+    assert n == len(events) == 3  # the relevant ones
+    ids = {x["@id"] for x in doc["@graph"]}
+    assert len(ids) == len(doc["@graph"])
+    so_ket = next(e for e in events if e.get("startDate") == "2020-06-30")
+    assert so_ket["organizer"]["@id"] in ids
+    assert all(a["@id"] in ids for a in so_ket["attendee"])
+    people = [x for x in doc["@graph"] if x["@type"] == "Person"]
+    assert {"Trần Thị Bình", "Nguyễn Văn An"} <= {p["name"] for p in people}
+    assert so_ket["location"]["name"] == "Phú Thọ" and so_ket["location"]["geo"]["latitude"]
+    award_event = next(e for e in events if e.get("startDate") == "2023-12-15")
+    assert award_event["award"] == ["Cờ thi đua của ngành Kiểm sát nhân dân — Viện KSND tỉnh Bắc Giang"]
+
+
+def test_unknown_format(tmp_path):
+    with pytest.raises(ValueError):
+        export(built_db(tmp_path), "xml", io.StringIO())
