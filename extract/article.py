@@ -1,32 +1,99 @@
 """Pages and text files to :class:`Article`: trafilatura, with site selectors overriding it.
 
 Never raises on bad input: an empty, binary or article-less page gives an
-Article with ``skip_reason`` set.
+Article with ``skip_reason`` set. Debris patterns are in ``data/article.yml``;
+date formats in ``data/dates.yml``.
 """
 from __future__ import annotations
 
+import codecs
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import Optional
+from urllib.parse import urlparse
 
+from . import dates
+from ._data import load
 from .model import Article
+from .text import fold_keep_length
+
+_DECLARED_CHARSET = re.compile(
+    rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)|<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""",
+    re.I)
+# Control characters other than tab/newline/carriage return: many of them mean binary data.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Fewer words than this is navigation or an empty template, not an article.
+MIN_WORDS = 8
+_BLOCK_TAGS = {"p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr", "table", "section",
+               "article", "blockquote", "ul", "ol", "figure", "figcaption", "header", "footer"}
 
 
+@lru_cache(maxsize=1)
+def _patterns() -> dict:
+    d = load("article.yml")
+    return {
+        "strip": [re.compile(p, re.M) for p in d["strip_tokens"]],
+        "footer": re.compile(r"(?:" + "|".join(d["footer_lines"]) + r")\s*:?\s*"),
+        "nav": re.compile(r"(?:" + "|".join(d["nav_lines"]) + r")"),
+        "byline_prefix": re.compile(d["byline_prefix"]),
+        "byline_tail": re.compile(d["byline_tail"]),
+    }
+
+
+# --------------------------------------------------------------------------- decoding
 def decode(data: bytes) -> tuple[Optional[str], Optional[str]]:
-    """Bytes to text, honouring a declared charset; (text, None) or (None, reason)."""
-    if not data or not data.strip():
-        return None, "empty"
-    if b"\x00" in data[:4096]:
-        return None, "binary content"
+    """Bytes to text, honouring a declared charset; (text, None) or (None, reason).
+
+    The result is NFC: windows-1258 writes Vietnamese with combining marks.
+    """
     try:
-        return data.decode("utf-8"), None
-    except UnicodeDecodeError:
-        from charset_normalizer import from_bytes
+        if not data or not data.strip():
+            return None, "empty"
+        head = data[:4096]
+        if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            return None, "binary content"
+        text = None
+        for enc in _declared(head):
+            try:
+                text = data.decode(enc)
+                break
+            except (UnicodeDecodeError, LookupError):
+                continue
+        if text is None:
+            try:
+                text = data.decode("utf-8-sig")
+            except UnicodeDecodeError:
+                from charset_normalizer import from_bytes
 
-        best = from_bytes(data).best()
-        if best is None:
-            return None, "undecodable bytes"
-        return str(best), None
+                best = from_bytes(data).best()
+                if best is None:
+                    return None, "undecodable bytes"
+                text = str(best)
+        if len(_CONTROL.findall(text[:4096])) > max(8, len(text[:4096]) // 50):
+            return None, "binary content"
+        return unicodedata.normalize("NFC", text), None
+    except Exception as exc:  # decoding must never stop a crawl
+        return None, f"undecodable bytes ({type(exc).__name__})"
 
 
+def _declared(head: bytes) -> list[str]:
+    out = []
+    if head.startswith(codecs.BOM_UTF8):
+        out.append("utf-8-sig")
+    elif head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        out.append("utf-16")
+    for m in _DECLARED_CHARSET.finditer(head):
+        name = (m.group(1) or m.group(2)).decode("ascii", "ignore").lower()
+        try:
+            out.append(codecs.lookup(name).name)
+        except LookupError:
+            continue
+    return out
+
+
+# --------------------------------------------------------------------------- text files
 def from_text_bytes(data: bytes) -> Article:
     text, reason = decode(data)
     if text is None:
@@ -35,25 +102,322 @@ def from_text_bytes(data: bytes) -> Article:
 
 
 def from_text(text: str) -> Article:
-    lines = [l.strip() for l in text.splitlines() if l.strip()]
-    title = lines[0] if lines and len(lines[0]) < 250 else None
-    return Article(text=text, title=title)
+    """A text file is the article itself, perhaps with the page's header and footer lines."""
+    try:
+        text = clean_text(unicodedata.normalize("NFC", text or ""))
+        if not text.strip():
+            return Article(text="", skip_reason="empty")
+        title = find_title(text)
+        return Article(text=text, title=title, published=dates.published_in_header(text),
+                       author=find_byline(text))
+    except Exception as exc:  # never raise on input
+        return Article(text="", skip_reason=f"unreadable text ({type(exc).__name__})")
 
 
+def clean_text(text: str) -> str:
+    """Drop cheap debris: image-toolbar tokens, "(kiemsat.vn)" prefixes, the page footer."""
+    p = _patterns()
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    for rx in p["strip"]:
+        if "kiemsat" not in rx.pattern:
+            text = rx.sub("", text)
+        elif "(" in text[:2000]:  # site prefixes stand at the start of a paragraph, in parentheses
+            text = _sub_folded(rx, text)
+    lines = text.split("\n")
+    seen_body = 0
+    for i, line in enumerate(lines):
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if seen_body >= 200 and len(stripped) < 60 and p["footer"].fullmatch(fold_keep_length(stripped)):
+            lines = lines[:i]
+            break
+        seen_body += len(stripped)
+    text = "\n".join(lines)
+    text = re.sub(r"\n{3,}", "\n\n", text)
+    return text.strip("\n")
+
+
+def _sub_folded(rx: re.Pattern, text: str) -> str:
+    # Match on the folded text (same length), cut the same spans from the original.
+    folded = fold_keep_length(text)
+    spans = [m.span() for m in rx.finditer(folded) if m.end() > m.start()]
+    for s, e in reversed(spans):
+        text = text[:s] + text[e:]
+    return text
+
+
+def is_debris_line(line: str) -> bool:
+    """Header lines that are not the headline: stamps, navigation, slogans, site names."""
+    s = line.strip()
+    if not s:
+        return True
+    if len(s) > 160:  # a paragraph
+        return False
+    if dates.is_meta_line(s):
+        return True
+    if re.search(r"\S {8,}\S", line):  # space-padded slogan rows
+        return True
+    return bool(_patterns()["nav"].fullmatch(fold_keep_length(s)))
+
+
+def find_title(text: str, max_lines: int = 10) -> Optional[str]:
+    """The headline among the first lines: headline-like, not a stamp or a nav line.
+
+    A headline has 4-40 words and does not end a sentence; a first line that is a
+    whole paragraph means the excerpt starts mid-article and has no title.
+    """
+    candidates = []
+    for i, line in enumerate(l for l in text.split("\n") if l.strip()):
+        if i >= max_lines:
+            break
+        s = " ".join(line.split())
+        if is_debris_line(line):
+            continue
+        words = len(s.split())
+        headline = 4 <= words <= 40 and len(s) <= 250 and not re.search(r"[.:;,]$", s) \
+            and s[0].isupper() and not s.startswith("(")
+        if headline:
+            candidates.append(s)
+            break
+        if words > 12:  # body text reached
+            break
+    return candidates[0] if candidates else None
+
+
+def find_byline(text: str) -> Optional[str]:
+    """The bare short last line of the body: "Thanh Phong", "P.V", "Tin: Minh Nhật. Ảnh: ..."."""
+    lines = [l.strip() for l in text.split("\n") if l.strip()]
+    if len(lines) < 2:
+        return None
+    last = lines[-1]
+    p = _patterns()
+    folded = fold_keep_length(last)
+    m = p["byline_prefix"].match(folded)
+    if m:
+        last = last[m.end():]
+    t = p["byline_tail"].search(fold_keep_length(last))
+    if t and t.start() > 0:
+        last = last[:t.start()]
+    last = last.strip(" .,;-–")
+    if last == "P" and lines[-1].startswith("P.V"):
+        last = "P.V"
+    words = last.split()
+    if not (1 <= len(words) <= 5) or len(last) > 40:
+        return None
+    if not all(w[0].isupper() for w in words if w[0].isalpha()):
+        return None
+    if dates.is_meta_line(last) or re.search(r"\d", last):
+        return None
+    return last
+
+
+@dataclass
+class Layout:
+    """Where the parts of an article's text are: title line, metadata lines, the lead."""
+
+    title_start: int
+    title_end: int
+    body_start: int
+    lead_end: int
+    meta_lines: set
+
+
+def layout(text: str, title: Optional[str], lead_chars: int = 500) -> Layout:
+    """Locate the title in the text (when it is there), skip header debris, and mark the lead."""
+    meta_lines = set()
+    pos, n = 0, 0
+    body_start = None
+    title_start = title_end = -1
+    head_limit = min(len(text), 3000)
+    if title:
+        t = text.find(title[:60], 0, head_limit)
+        if t >= 0:
+            title_start = t
+            title_end = text.find("\n", t)
+            title_end = len(text) if title_end < 0 else title_end
+    for m in re.finditer(r"[^\n]*\n?", text):
+        line = m.group()
+        if not line or n > 40:
+            break
+        n += 1
+        if line.strip() and dates.is_meta_line(line):
+            meta_lines.add(m.start())
+        if body_start is None and m.start() >= max(title_end, 0):
+            if line.strip() and not is_debris_line(line) and m.start() != title_start:
+                body_start = m.start()
+    if body_start is None:
+        body_start = max(title_end, 0)
+    lead_end = min(len(text), body_start + lead_chars)
+    # finish the sentence the lead cuts
+    dot = re.search(r"[.!?](?:\s|$)", text[lead_end:lead_end + 300])
+    if dot:
+        lead_end += dot.end()
+    return Layout(title_start, title_end, body_start, lead_end, meta_lines)
+
+
+# --------------------------------------------------------------------------- HTML pages
 def from_html_bytes(data: bytes, url: Optional[str] = None, selectors: Optional[dict] = None) -> Article:
     text, reason = decode(data)
     if text is None:
-        return Article(text="", url=url, skip_reason=reason)
+        return Article(text="", url=url, source=_host(url), skip_reason=reason)
     return from_html(text, url=url, selectors=selectors)
 
 
 def from_html(html: str, url: Optional[str] = None, selectors: Optional[dict] = None) -> Article:
-    import trafilatura
+    """trafilatura's text and metadata; site selectors (CSS) override them where they match.
 
-    body = trafilatura.extract(html, url=url, favor_recall=True) or ""
-    if not body.strip():
-        return Article(text="", url=url, skip_reason="no article text")
-    meta = trafilatura.extract_metadata(html, default_url=url)
-    return Article(text=body, title=meta.title if meta else None,
-                   published=meta.date if meta else None, author=meta.author if meta else None,
-                   url=url, source=meta.hostname if meta else None)
+    ``selectors`` keys: title, date, body, author, remove (CSS), date_format (strptime hint).
+    """
+    try:
+        return _from_html(html, url, selectors or {})
+    except Exception as exc:  # a malformed page is skipped, never raised
+        return Article(text="", url=url, source=_host(url), skip_reason=f"unparsable page ({type(exc).__name__})")
+
+
+def _from_html(html: str, url: Optional[str], selectors: dict) -> Article:
+    import trafilatura
+    from lxml import html as lxml_html
+
+    if not html or not html.strip():
+        return Article(text="", url=url, source=_host(url), skip_reason="empty")
+    html = unicodedata.normalize("NFC", html)
+    try:
+        tree = lxml_html.fromstring(html)
+    except Exception:
+        return Article(text="", url=url, source=_host(url), skip_reason="not an HTML page")
+    picked = _apply_selectors(tree, selectors) if selectors else {}
+    stamp = None if picked.get("date") else _stamp_from_tree(tree)
+    # htmldate's extensive search runs dateparser over every date-like string and costs more
+    # than the whole extraction; the stamp finders above cover the sites, so keep it off.
+    from trafilatura.settings import set_date_params
+
+    doc = trafilatura.bare_extraction(tree, url=url, favor_recall=True, with_metadata=True,
+                                      include_comments=False, include_tables=True,
+                                      date_extraction_params=set_date_params(extensive=False))
+    body = picked.get("body") or (getattr(doc, "text", None) if doc is not None else None) or ""
+    body = clean_text(unicodedata.normalize("NFC", body))
+    if len(body.split()) < MIN_WORDS:
+        return Article(text="", url=url, source=_host(url), skip_reason="no article text")
+    title = picked.get("title") or (getattr(doc, "title", None) if doc is not None else None)
+    published = None
+    if picked.get("date"):
+        published = dates.parse_published(picked["date"], selectors.get("date_format"))
+    if not published:
+        published = dates.date_from_url(url) or stamp
+    if not published and doc is not None and getattr(doc, "date", None):
+        published = dates.parse_published(doc.date)
+    if not published:
+        published = dates.published_in_header(body)
+    author = picked.get("author") or find_byline(body) or (getattr(doc, "author", None) if doc is not None else None)
+    source = _host(url) or (getattr(doc, "hostname", None) if doc is not None else None)
+    return Article(text=body, title=_one_line(title), published=published, author=_one_line(author),
+                   url=url, source=source)
+
+
+# Where pages keep their publication stamp: meta tags, then elements named for dates.
+_STAMP_XPATH = (
+    "//meta[@property='article:published_time' or @itemprop='datePublished' or @name='pubdate'"
+    " or @name='publishdate' or @property='og:published_time']/@content"
+    " | //time/@datetime"
+    " | //*[contains(translate(@class,'DATEIMPUBLSH','dateimpublsh'),'date')"
+    " or contains(translate(@class,'DATEIMPUBLSH','dateimpublsh'),'time')"
+    " or contains(translate(@class,'DATEIMPUBLSH','dateimpublsh'),'publish')"
+    " or contains(translate(@id,'DATEIMPUBLSH','dateimpublsh'),'date')]"
+)
+
+
+def _stamp_from_tree(tree) -> Optional[str]:
+    try:
+        found = tree.xpath(_STAMP_XPATH)
+    except Exception:
+        return None
+    for item in found[:30]:
+        value = item if isinstance(item, str) else " ".join(" ".join(item.itertext()).split())
+        if value and len(value) <= 120:
+            iso = dates.parse_published(value)
+            if iso:
+                return iso
+    return None
+
+
+def _apply_selectors(tree, selectors: dict) -> dict:
+    """Text of the elements a site's CSS selectors point at (the first match of each)."""
+    from lxml.cssselect import CSSSelector
+
+    out = {}
+    for sel in _as_list(selectors.get("remove")):
+        try:
+            for el in CSSSelector(sel)(tree):
+                el.drop_tree()
+        except Exception:
+            continue
+    for key in ("title", "date", "author", "body"):
+        for sel in _as_list(selectors.get(key)):
+            try:
+                found = CSSSelector(sel)(tree)
+            except Exception:
+                continue
+            if not found:
+                continue
+            if key == "body":
+                value = "\n".join(_element_text(el) for el in found)
+            else:
+                value = " ".join(" ".join(found[0].itertext()).split())
+                if key == "author":
+                    value = value.split("/")[0].strip()
+            if value.strip():
+                out[key] = value.strip()
+                break
+    return out
+
+
+def _element_text(el) -> str:
+    """Readable text of an element: block elements on their own lines, scripts dropped."""
+    parts: list[str] = []
+
+    def walk(node):
+        tag = node.tag if isinstance(node.tag, str) else ""
+        if tag in ("script", "style", "noscript"):
+            if node.tail:
+                parts.append(node.tail)
+            return
+        block = tag in _BLOCK_TAGS
+        if block:
+            parts.append("\n")
+        if node.text:
+            parts.append(node.text)
+        for child in node:
+            walk(child)
+        if block:
+            parts.append("\n")
+        if node.tail:
+            parts.append(node.tail)
+
+    walk(el)
+    text = "".join(parts)
+    lines = [" ".join(l.split()) for l in text.split("\n")]
+    return "\n".join(l for l in lines if l)
+
+
+def _as_list(value) -> list:
+    if not value:
+        return []
+    return [value] if isinstance(value, str) else list(value)
+
+
+def _one_line(value: Optional[str]) -> Optional[str]:
+    if not value:
+        return None
+    value = " ".join(str(value).split())
+    return value or None
+
+
+def _host(url: Optional[str]) -> Optional[str]:
+    if not url:
+        return None
+    try:
+        host = urlparse(url).hostname or ""
+    except ValueError:
+        return None
+    return host[4:] if host.startswith("www.") else (host or None)

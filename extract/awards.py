@@ -1,10 +1,198 @@
-"""Awards and titles conferred, proposed or voted, with recipients."""
+"""Awards and titles conferred, proposed or voted, with recipients.
+
+An award is a head from ``data/awards.yml`` ("Cờ thi đua", "Bằng khen", "Tập thể Lao động
+xuất sắc"...) with its complement as written ("của Chính phủ", "ngành Kiểm sát nhân dân").
+Its recipients are, in order of preference:
+- the units written after it: "cho|đối với|là|tặng UNIT, UNIT và UNIT", or a list after
+  "gồm:" that may run on over the following paragraphs (one entry per unit);
+- a count ("cho 4 đơn vị"): one entry with recipient null;
+- the units taking part that stand before it in the same clause ("suy tôn Vụ 7 VKSND tối cao
+  đạt danh hiệu ..."); awards listed together share their recipients.
+One entry per (award, recipient). A bare head ("Cờ thi đua") written after its full name
+takes that name; a null-recipient entry is dropped when the same award has named ones.
+"""
 from __future__ import annotations
 
+import re
+from functools import lru_cache
 from typing import Optional
 
-from .text import Document
+from ._data import load
+from .text import Document, fold
+from .units import Mention, _trailer_start, all_mentions, sentence_bounds, Index
+
+_AFTER = re.compile(r"[\s”\"']*(?:\(\S+\)\s*)?(?:năm\s+\d{4}\s*)?(?:,\s*)?(?:cho|đối\s+với|là|tặng(?:\s+cho)?)\s+", re.I)
+_GOM = re.compile(r"[^.;]{0,40}?\bgồm\s*(?:có\s*)?:\s*")
+_COUNT = re.compile(r"(?:\d+|một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười)\s+(?:đơn\s+vị|tập\s+thể|cá\s+nhân|đồng\s+chí|cán\s+bộ|công\s+chức)", re.I)
+_GENERIC = re.compile(r"(?:các|những|nhiều)\s+(?:đơn\s+vị|tập\s+thể|cá\s+nhân)", re.I)
+_SINGULAR = re.compile(r"(?:đơn\s+vị|tập\s+thể|cá\s+nhân)\b", re.I)
+_JOIN = re.compile(r"\s*(?:[,;]|\bvà\b|,\s*và\b)\s*")
+_HEAD_NOUN = re.compile(r"(?:[Pp]hòng|Vụ|Ban|Cục|Văn\s+phòng|Trường|Báo|Sở|Chi\s+cục|Đội|Trung\s+tâm)\s+[^\s,;.]")
+
+
+@lru_cache(maxsize=1)
+def _vocab() -> dict:
+    d = load("awards.yml")
+    head = re.compile(r"(?<![\w])(?:" + "|".join(d["heads"]) + r")")
+    comp = re.compile(d["complement"])
+    lead = re.compile(d["dan_dau"])
+    proposed = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in d["proposed"]) + r")\b", re.I)
+    return {"head": head, "comp": comp, "lead": lead, "proposed": proposed}
+
+
+def _award_spans(doc: Document, mentions: list[Mention]) -> list[dict]:
+    t = doc.text
+    v = _vocab()
+    out = []
+    for m in v["head"].finditer(t):
+        end = m.end()
+        parts = [" ".join(m.group().split())]
+        lm = v["lead"].match(t, end)
+        if lm and lm.group().strip():
+            parts.append(" ".join(lm.group().split()))
+            end = lm.end()
+        cm = v["comp"].match(t, end)
+        if cm:
+            issuer = cm.groupdict().get("issuer")
+            if issuer is not None:
+                # "Giấy khen của Viện trưởng VKSND tỉnh X": the issuer by its canonical name
+                u = next((x for x in mentions if x.name and x.start == cm.start("issuer")), None)
+                text = cm.group()[:cm.start("issuer") - cm.start()] + (u.name if u else issuer)
+                end = u.end if u else cm.end()
+            else:
+                text = cm.group()
+                end = cm.end()
+            parts.append(" ".join(text.split()))
+        name = " ".join(parts).strip()
+        name = name[0].upper() + name[1:]
+        out.append({"name": name, "start": m.start(), "end": end, "head": fold(parts[0])})
+    return out
+
+
+def _units_from(doc: Document, pos: int, index: Index, limit: int) -> tuple[list[Mention], int]:
+    """Units written one after another from ``pos``: "A, B và C"."""
+    t = doc.text
+    mentions = index.between(pos, limit)
+    got: list[Mention] = []
+    p = pos
+    for m in mentions:
+        if m.start < p or not m.name:
+            continue
+        if m.start >= limit:
+            break
+        gap = t[p:m.start]
+        if got and not _JOIN.fullmatch(gap) and gap.strip(" ,;") != "":
+            break
+        if not got and gap.strip() and not re.fullmatch(r"(?:các\s+)?(?:đơn\s+vị\s*:?)?\s*", gap):
+            break
+        got.append(m)
+        p = m.end
+    return got, p
+
+
+def _list_like(doc: Document, start: int, end: int, index: Index) -> bool:
+    text = doc.text[start:end]
+    letters = sum(1 for c in text if not c.isspace())
+    if not letters:
+        return False
+    covered = sum(m.end - m.start for m in index.between(start, end))
+    return covered >= 0.5 * letters
+
+
+def _list_after(doc: Document, pos: int, index: Index) -> list[Mention]:
+    """Units of a list after "gồm:", over the paragraphs that are themselves lists."""
+    t = doc.text
+    para_end = t.find("\n", pos)
+    para_end = len(t) if para_end == -1 else para_end
+    got = list(index.between(pos, para_end))
+    p = para_end
+    misses = 0
+    horizon = min(len(t), p + 8000)  # a list runs over a few paragraphs, not the whole page
+    while p < horizon and misses < 2:
+        nxt = t.find("\n", p + 1)
+        nxt = len(t) if nxt == -1 else nxt
+        line = t[p:nxt].strip()
+        if line:
+            if _list_like(doc, p, nxt, index):
+                got += index.between(p, nxt)
+                misses = 0
+            elif len(line) >= 40:
+                misses += 1
+        p = nxt
+    return got
 
 
 def find_awards(doc: Document, units: list[dict], year: Optional[int]) -> list[dict]:
-    return []
+    t = doc.text
+    if not t.strip():
+        return []
+    v = _vocab()
+    mentions = all_mentions(doc)
+    named = [m for m in mentions if m.name]
+    index = Index(named)
+    cut = _trailer_start(doc)
+    spans = [a for a in _award_spans(doc, named) if a["start"] < cut]
+    full_by_head: dict[str, str] = {}
+    entries: list[dict] = []
+    seen = set()
+    prev_end_in_sentence: dict[int, int] = {}
+    prev_recipients: Optional[list] = None
+    prev_end = -1
+
+    for a in spans:
+        s0, s1 = sentence_bounds(doc, a["start"])
+        if s1 <= s0:
+            s0, s1 = a["start"], a["end"]
+        # a bare head takes the fuller name written before it ("Cờ thi đua" -> "Cờ thi đua của Chính phủ")
+        name = a["name"]
+        if fold(name) == a["head"] and a["head"] in full_by_head:
+            name = full_by_head[a["head"]]
+        elif fold(name) != a["head"]:
+            full_by_head[a["head"]] = name
+        clause_start = max(t.rfind(";", s0, a["start"]) + 1, s0, prev_end_in_sentence.get(s0, s0))
+        status = "proposed" if v["proposed"].search(t, max(t.rfind(";", s0, a["start"]) + 1, s0), a["start"]) else "conferred"
+        ym = re.compile(r"[\s”\"]*năm\s+(\d{4})").match(t, a["end"])
+        yr = int(ym.group(1)) if ym else year
+        recipients: list = []
+        consumed = a["end"]
+        after = _AFTER.match(t, a["end"])
+        gom = _GOM.match(t, a["end"])
+        if gom:
+            recipients = _list_after(doc, gom.end(), index)
+            consumed = gom.end()
+        elif after:
+            p = after.end()
+            got, end = _units_from(doc, p, index, s1)
+            if got:
+                recipients, consumed = got, end
+            elif _COUNT.match(t, p) or (_SINGULAR.match(t, p) and not _GENERIC.match(t, p)):
+                recipients, consumed = [None], p
+            elif _GENERIC.match(t, p):
+                recipients, consumed = ["skip"], p
+            elif _HEAD_NOUN.match(t, p):
+                # a recipient the gazetteers do not know: "cho phòng Thi đua, khen thưởng Trung ương"
+                stop = re.compile(r"[.;\n]|\s+(?:tại|nhân\s+dịp|vì|đã|có)\s").search(t, p, s1)
+                phrase = t[p:stop.start() if stop else s1].strip(" ,")
+                recipients, consumed = [phrase[0].upper() + phrase[1:]], p + len(phrase)
+        if not recipients:
+            gap = t[prev_end:a["start"]] if prev_end >= 0 else "x"
+            if prev_recipients and re.fullmatch(r"[\s”“\"',;]*(?:và)?[\s”“\"',;]*(?:danh\s+hiệu\s*)?[“\"]?", gap):
+                recipients = list(prev_recipients)
+            else:
+                before = [m for m in index.between(clause_start, a["start"]) if m.end <= a["start"] and m.participant]
+                recipients = before or [None]
+        prev_end_in_sentence[s0] = max(consumed, a["end"])
+        prev_end = consumed if consumed > a["end"] else a["end"]
+        prev_recipients = recipients
+        for r in recipients:
+            if r == "skip":
+                continue
+            rec = r.name if isinstance(r, Mention) else r
+            key = (fold(name), rec)
+            if key in seen:
+                continue
+            seen.add(key)
+            entries.append({"name": name, "recipient": rec, "status": status, "year": yr,
+                            "evidence": doc.evidence(a["start"], a["end"]).as_dict()})
+    with_named = {fold(e["name"]) for e in entries if e["recipient"]}
+    return [e for e in entries if e["recipient"] or fold(e["name"]) not in with_named]

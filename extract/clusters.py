@@ -1,11 +1,111 @@
 """Emulation clusters and blocks: "Cụm thi đua số 4", "Khối III", "Khối thi đua Nội chính".
 
-find_clusters returns mentions: {"name": canonical, "scope": str|None, "start": int, "end": int}.
+find_clusters returns mentions: {"name": canonical, "scope": str|None, "start": int, "end": int,
+"evidence": Evidence}. Canonical names: ``Cụm thi đua số N`` / ``Khối thi đua số N`` (Arabic
+numerals) or ``Khối thi đua <Name>``. Patterns are in ``data/clusters.yml``.
 """
 from __future__ import annotations
 
+import re
+from functools import lru_cache
+
+from ._data import load
 from .text import Document
+
+_ROMAN = {"i": 1, "v": 5, "x": 10}
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> dict:
+    d = load("clusters.yml")
+    names = sorted(d["block_names"].items(), key=lambda kv: -len(kv[0]))
+    named = r"\bkhoi" + d["block_filler"] + r"\s+(?P<name>" + "|".join(re.escape(k) for k, _ in names) + r")\b"
+    return {
+        "numbered": re.compile(d["numbered"]),
+        "named": re.compile(named),
+        "names": dict(names),
+        "scope_lead": re.compile(d["scope_lead"]),
+        "scope_heads": [re.compile(h) for h in d["scope_heads"]],
+        "scope_stop": set(d["scope_stop"]),
+        "place_words": set(d["place_words"]),
+    }
+
+
+def roman_to_int(r: str) -> int:
+    total = 0
+    for a, b in zip(r, r[1:] + " "):
+        total += -_ROMAN[a] if b != " " and _ROMAN[a] < _ROMAN[b] else _ROMAN[a]
+    return total
 
 
 def find_clusters(doc: Document) -> list[dict]:
-    return []
+    p = _patterns()
+    folded = doc.folded
+    found = []
+    for m in p["numbered"].finditer(folded):
+        num = m.group("num")
+        if num.isdigit():
+            n = int(num)
+        else:
+            # Roman numerals only when written in capitals: "Khối III", not "khối i".
+            if not doc.text[m.start("num"):m.end("num")].isupper():
+                continue
+            n = roman_to_int(num)
+        if n <= 0:
+            continue
+        kind = "Cụm" if m.group("kind") == "cum" else "Khối"
+        found.append(_mention(doc, f"{kind} thi đua số {n}", m.start(), m.end()))
+    for m in p["named"].finditer(folded):
+        name = p["names"][m.group("name")]
+        found.append(_mention(doc, f"Khối thi đua {name}", m.start(), m.end()))
+    found.sort(key=lambda c: c["start"])
+    return found
+
+
+def _mention(doc: Document, name: str, start: int, end: int) -> dict:
+    return {"name": name, "scope": _scope(doc, end), "start": start, "end": end,
+            "evidence": doc.evidence(start, end).as_dict()}
+
+
+
+
+def _scope(doc: Document, end: int):
+    """The emulation system written right after the cluster name, or None."""
+    p = _patterns()
+    window = doc.folded[end:end + 90]
+    lead = p["scope_lead"].match(window)
+    if not lead:
+        return None
+    rest = window[lead.end():]
+    for head in p["scope_heads"]:
+        m = head.match(rest)
+        if not m:
+            continue
+        words = list(re.finditer(r"[\w.]+", rest[:m.end()]))
+        keep = []
+        base = end + lead.end()
+        for i, w in enumerate(words):
+            word = w.group().rstrip(".")
+            original = doc.text[base + w.start():base + w.end()]
+            prev = words[i - 1].group().rstrip(".") if i else ""
+            if prev == "thanh" and word == "pho":
+                keep.append(w)
+                continue
+            # after "tỉnh", "huyện", "thành phố"... only a proper name continues the scope
+            if i and prev in p["place_words"] and not original[:1].isupper():
+                break
+            # The head word itself ("ngành", "tỉnh", "Bộ") always stays; then stop at sentence words.
+            capital = original[:1].isupper()
+            if i >= 2 and word in p["scope_stop"] and not (capital and prev not in ("cum", "khoi")):
+                break
+            if i == 1 and word in p["scope_stop"] and not capital and words[0].group() not in ("nganh", "bo"):
+                break
+            keep.append(w)
+        if not keep:
+            return None
+        s = end + lead.end() + keep[0].start()
+        e = end + lead.end() + keep[-1].end()
+        scope = doc.text[s:e].strip(" ,.-–")
+        # A lone head word ("tỉnh", "ngành") names no system.
+        return scope if len(scope.split()) >= 2 or scope.isupper() else None
+    return None

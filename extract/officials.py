@@ -1,8 +1,258 @@
-"""Named officials with title, unit and role."""
+"""Named officials with title, unit and role.
+
+Patterns (titles, party posts and ranks are in ``data/titles.yml``):
+- a person then a description: "đồng chí X, Title Unit", "Đồng chí X - Title Unit - Cụm
+  trưởng ...", "Trung tướng X, Title Unit", "X - Title Unit"; party posts before the
+  position are skipped ("Đồng chí X, Ủy viên Ban cán sự Đảng, Phó Viện trưởng ...");
+- a title then a person: "Phó Viện trưởng VKSND tối cao Nguyễn Hải Trâm".
+A title written without its unit ("đồng chí X - Phó Viện trưởng dự hội nghị") takes the
+nearest unit of a fitting kind in the same sentence. Names are 2–4 capitalised words that
+begin with a family name, or that underthesea tags as a proper noun (:mod:`extract.nlp`).
+Bylines and slogans carry no title, so they never match. One entry per person.
+"""
 from __future__ import annotations
 
-from .text import Document
+import re
+from functools import lru_cache
+from typing import Optional
+
+from ._data import load
+from .gazetteer import capitalised_run, name_words
+from .text import Document, fold
+from .units import Mention, _quote_spans, _trailer_start, all_mentions, sentence_bounds, Index
+
+_SEP = re.compile(r"\s*[,\-–—]\s*")
+_KINDS = {"vks": {"vks"}, "vu": {"vu"}, "cuc": {"cuc", "dept"}, "office": {"office", "vks", "room"},
+          "inspect": {"room", "vks", "body"}, "court": {"court"}, "police": {"police"},
+          "dept": {"dept", "police"}, "room": {"room"}, "board": {"board"}, "military": {"military"},
+          "school": {"body"}, "press": {"body"}}
+
+
+def _fpat(s: str) -> str:
+    return r"\s+".join(re.escape(w) for w in fold(s).split())
+
+
+@lru_cache(maxsize=1)
+def _vocab() -> dict:
+    d = load("titles.yml")
+    positions = sorted(d["positions"], key=lambda p: -len(p["title"]))
+    titles = re.compile(r"\b(?:" + "|".join(f"(?P<t{i}>{_fpat(p['title'])})" for i, p in enumerate(positions)) + r")\b")
+    party = re.compile(r"(?:" + "|".join(_fpat(p) for p in d["party_posts"]) + r")\b")
+    ranks = "|".join(r"\s+".join(map(re.escape, r.split())) for r in d["ranks"])
+    anchor = re.compile(r"(?:\b[Đđ]ồng\s+chí|(?<![\w])(?:" + ranks + r"))\s+")
+    acts = [(role, re.compile(r"\s*(?:" + "|".join(_fpat(v) for v in verbs) + r")\b")) for role, verbs in d["acts"].items()]
+    return {"positions": positions, "titles": titles, "party": party, "anchor": anchor, "acts": acts}
+
+
+def _title_at(folded: str, pos: int) -> Optional[tuple[dict, int, int]]:
+    v = _vocab()
+    m = v["titles"].match(folded, pos)
+    if not m:
+        return None
+    for k, val in m.groupdict().items():
+        if val is not None:
+            return v["positions"][int(k[1:])], m.start(), m.end()
+    return None
+
+
+def _valid_name(doc: Document, start: int, end: int) -> bool:
+    name = doc.text[start:end]
+    words = name.split()
+    if not 2 <= len(words) <= 4:
+        return False
+    nw = name_words()
+    if fold(name) in nw["not_officials"] or words[0] in nw["not_name_start"]:
+        return False
+    if fold(words[0]) in nw["surnames"]:
+        return True
+    s0, s1 = sentence_bounds(doc, start)
+    if s1 <= s0:
+        return False
+    from .nlp import is_proper_noun
+    return bool(is_proper_noun(doc.text[s0:s1], start - s0, end - s0))
+
+
+def _name_at(doc: Document, pos: int) -> Optional[tuple[int, int]]:
+    run = capitalised_run(doc.text, pos, max_words=4, kind="name")
+    if not run:
+        return None
+    end = run[1]
+    # "Nguyễn Văn A Phó Viện trưởng": never swallow a title word
+    words = run[0].split()
+    stop = name_words()["not_name_start"]
+    for i, w in enumerate(words):
+        if i and w in stop:
+            end = pos + len(" ".join(words[:i]))
+            break
+    return (pos, end) if _valid_name(doc, pos, end) else None
+
+
+def _name_before(doc: Document, end: int, floor: int) -> Optional[tuple[int, int]]:
+    """The person's name ending at ``end`` (walk back over capitalised words)."""
+    t = doc.text
+    words = list(re.finditer(r"[^\W\d_]+", t[max(floor, end - 60):end]))
+    base = max(floor, end - 60)
+    if not words or base + words[-1].end() != end:
+        return None
+    chosen = None
+    for k in range(1, min(4, len(words)) + 1):
+        ws = words[-k:]
+        if not all(w.group()[0].isupper() for w in ws):
+            break
+        if any(t[base + a.end():base + b.start()] != " " for a, b in zip(ws, ws[1:])):
+            break
+        if k >= 2:
+            s = base + ws[0].start()
+            if _valid_name(doc, s, end):
+                chosen = (s, end)
+    return chosen
+
+
+def _unit_for(title: dict, te: int, ts: int, mentions: list[Mention], clause: tuple[int, int],
+              sent: tuple[int, int], name_start: int) -> tuple[Optional[Mention], bool]:
+    """The unit of a title: written right after it, else the nearest fitting one."""
+    kinds = set()
+    for h in title["heads"]:
+        kinds |= _KINDS.get(h, set()) if h != "any" else {"*"}
+    if not title["heads"]:
+        return None, False
+    for m in mentions:
+        if ts < m.start and m.start <= te + 3 or (m.start < te <= m.end and m.start > ts):
+            if m.name and ("*" in kinds or m.kind in kinds):
+                return m, True
+    after = [m for m in mentions if te <= m.start < clause[1] and m.name and ("*" in kinds or m.kind in kinds)]
+    if after:
+        return after[0], False
+    before = [m for m in mentions if sent[0] <= m.start and m.end <= name_start and m.name
+              and ("*" in kinds or m.kind in kinds)]
+    if before:
+        return before[-1], False
+    return None, False
+
+
+def _clause_end(t: str, pos: int, sent_end: int) -> int:
+    # Some sites break lines inside a sentence: a line without final punctuation goes on.
+    for _ in range(2):
+        if sent_end < len(t) and t[sent_end - 1] not in ".!?…:;" and t[sent_end:sent_end + 1] == "\n":
+            nxt = t.find("\n", sent_end + 1)
+            sent_end = len(t) if nxt == -1 else nxt
+    m = re.compile(r"[;]|[Đđ]ồng\s+chí").search(t, pos, sent_end)
+    return m.start() if m else sent_end
 
 
 def find_officials(doc: Document, units: list[dict]) -> list[dict]:
-    return []
+    t, f = doc.text, doc.folded
+    if not t.strip():
+        return []
+    v = _vocab()
+    index = Index([m for m in all_mentions(doc) if m.name])
+    cut = _trailer_start(doc)
+    quotes = _quote_spans(t)
+    found: dict[str, dict] = {}
+    order: list[str] = []
+
+    def record(ns: int, ne: int, title: Optional[dict], unit: Optional[Mention], direct: bool, title_end: int, desc_end: int):
+        name = " ".join(t[ns:ne].split())
+        if any(a < ns < b for a, b in quotes):
+            return
+        title_text = title["title"] if title else None
+        if title_text == "Phó Viện trưởng phụ trách" and not direct:
+            title_text = "Phó Viện trưởng"
+        role = None
+        for r, rx in v["acts"]:
+            if rx.match(f, desc_end):
+                role = r
+                break
+        entry = {"name": name, "title": title_text, "unit": unit.name if unit else None,
+                 **({"role": role} if role else {}),
+                 "evidence": doc.evidence(ns, max(desc_end, ne)).as_dict()}
+        key = fold(name)
+        old = found.get(key)
+        if old is None:
+            found[key] = entry
+            order.append(key)
+            return
+        cluster_titles = {"Cụm trưởng", "Cụm phó", "Khối trưởng", "Khối phó", "Trưởng Khối", "Phó Trưởng Khối"}
+        if (old["title"] is None or old["title"] in cluster_titles) and title_text and title_text not in cluster_titles:
+            old["title"], old["unit"] = title_text, entry["unit"]
+        elif entry["unit"] and (old["unit"] is None or (old["unit"].endswith(" tỉnh") and entry["unit"].startswith(old["unit"]))):
+            if old["title"] == title_text or title_text is None or old["title"] is None:
+                old["unit"] = entry["unit"]
+        if "role" not in old and role:
+            old["role"] = role
+
+    for sent in doc.sentences:
+        if sent.start >= cut:
+            break
+        fs = f[sent.start:sent.end]
+        if not v["titles"].search(fs):
+            continue
+        used_titles: set[int] = set()
+        mentions = index.between(sent.start, _clause_end(t, sent.end - 1, sent.end) + 1)
+        # 1. person first: "đồng chí X, ...", "Trung tướng X, ...", "X - Title"
+        starts = []
+        for a in v["anchor"].finditer(t, sent.start, sent.end):
+            nm = _name_at(doc, a.end())
+            if nm:
+                starts.append(nm)
+        for tm in v["titles"].finditer(f, sent.start, sent.end):
+            sep = re.search(r"\s*[,\-–—]\s*$", t[sent.start:tm.start()])
+            if sep:
+                nm = _name_before(doc, tm.start() - len(sep.group()), sent.start)
+                if nm and nm not in starts:
+                    starts.append(nm)
+        for ns, ne in sorted(set(starts)):
+            if any(m.start <= ns and ne <= m.end for m in mentions):
+                continue  # a place inside a unit's name ("VKSND tỉnh Phú Thọ - Cụm trưởng")
+            p = ne
+            title = None
+            for _ in range(5):
+                s = _SEP.match(t, p)
+                if not s:
+                    break
+                p = s.end()
+                tt = _title_at(f, p)
+                if tt:
+                    title = tt
+                    break
+                pm = v["party"].match(f, p)
+                if not pm:
+                    break
+                nxt = _SEP.search(t, pm.end(), sent.end)
+                if not nxt:
+                    break
+                p = nxt.start()
+            if not title:
+                continue
+            td, ts, te = title
+            # "Vụ trưởng Vụ trưởng Vụ 12": a repeated title is one
+            again = _title_at(f, te + 1) if te < len(f) else None
+            if again and again[0]["title"] == td["title"]:
+                used_titles.add(te + 1)
+                te = again[2]
+            used_titles.add(ts)
+            clause = (te, _clause_end(t, te, sent.end))
+            unit, direct = _unit_for(td, te, ts, mentions, clause, (sent.start, sent.end), ns)
+            desc_end = unit.end if (unit and direct) else te
+            record(ns, ne, td, unit, direct, te, desc_end)
+        # 2. title first: "Phó Viện trưởng VKSND tối cao Nguyễn Hải Trâm"
+        for tm in v["titles"].finditer(f, sent.start, sent.end):
+            if tm.start() in used_titles:
+                continue
+            tt = _title_at(f, tm.start())
+            if not tt:
+                continue
+            td, ts, te = tt
+            unit = next((m for m in mentions if te < m.start <= te + 2), None)
+            p = unit.end if unit else te
+            sp = re.compile(r"\s+").match(t, p)
+            if not sp:
+                continue
+            nm = _name_at(doc, sp.end())
+            if not nm:
+                continue
+            if unit is None:
+                clause = (te, _clause_end(t, te, sent.end))
+                unit, _ = _unit_for(td, te, ts, mentions, clause, (sent.start, sent.end), ts)
+            record(nm[0], nm[1], td, unit, unit is not None, te, nm[1])
+    return [found[k] for k in order]

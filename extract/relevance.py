@@ -1,9 +1,57 @@
-"""Is this article emulation-and-commendation work? (stub: see issue 3)"""
+"""Is this article emulation-and-commendation work?
+
+Weighted cues (``data/relevance.yml``) found in the title, the lead and the body;
+title and lead count most, the body's share is capped so that a long article does
+not outvote what its headline says. Trials, workshops, contests, inspections,
+twinning pacts and work-plan conferences without an emulation focus stay out.
+"""
 from __future__ import annotations
 
+import re
+from functools import lru_cache
+
+from ._data import load
+from .article import layout
 from .model import Article
-from .text import Document
+from .text import Document, fold_keep_length
+
+# Vietnamese is written with diacritics; text without any is not an article of the genre.
+_VIETNAMESE = re.compile(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", re.I)
+
+
+@lru_cache(maxsize=1)
+def _config() -> dict:
+    d = load("relevance.yml")
+    return {
+        "positive": [(re.compile(p), w) for p, w in d["positive"].items()],
+        "negative": [(re.compile(p), w) for p, w in d["negative"].items()],
+        "weights": d["weights"],
+        "lead_chars": d["lead_chars"],
+        "body_cap": d["body_cap"],
+        "threshold": d["threshold"],
+    }
+
+
+def relevance_score(doc: Document, article: Article) -> float:
+    cfg = _config()
+    text = doc.text
+    if not text.strip() or len(_VIETNAMESE.findall(text[:5000])) < 5:
+        return 0.0
+    lay = layout(text, article.title, cfg["lead_chars"])
+    title_f = fold_keep_length(article.title or "")
+    folded = doc.folded
+    lead_f = folded[lay.body_start:lay.lead_end]
+    body_f = folded[lay.lead_end:lay.lead_end + 20000]
+    w = cfg["weights"]
+
+    def score(s: str) -> float:
+        pos = sum(wt * len(rx.findall(s)) for rx, wt in cfg["positive"])
+        neg = sum(wt * len(rx.findall(s)) for rx, wt in cfg["negative"])
+        return pos - neg
+
+    body = max(-cfg["body_cap"], min(cfg["body_cap"], w["body"] * score(body_f)))
+    return w["title"] * score(title_f) + w["lead"] * score(lead_f) + body
 
 
 def is_relevant(doc: Document, article: Article) -> bool:
-    return "thi đua" in doc.text.lower()
+    return relevance_score(doc, article) >= _config()["threshold"]

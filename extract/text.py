@@ -5,6 +5,7 @@ point into the same NFC-normalised text that the record was extracted from.
 """
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -33,15 +34,27 @@ def fold(text: str) -> str:
     return text.replace("đ", "d").replace("Đ", "D").lower()
 
 
-def fold_keep_length(text: str) -> str:
-    """Like :func:`fold` but one output character per input character (offsets stay valid)."""
-    out = []
-    for ch in text:
+def _fold_table() -> dict[int, str]:
+    # Every precomposed Latin letter Vietnamese uses, mapped to its bare lower-case base.
+    table = {}
+    for code in list(range(0x41, 0x5B)) + list(range(0xC0, 0x250)) + list(range(0x1E00, 0x1F00)):
+        ch = chr(code)
         base = unicodedata.normalize("NFD", ch)[0]
         if base in "đĐ":
             base = "d"
-        out.append(base.lower() if len(base.lower()) == 1 else ch)
-    return "".join(out)
+        low = base.lower()
+        if len(low) == 1 and low != ch:
+            table[code] = low
+    table[ord("Đ")] = table[ord("đ")] = "d"
+    return table
+
+
+_FOLD_TABLE = _fold_table()
+
+
+def fold_keep_length(text: str) -> str:
+    """Like :func:`fold` but one output character per input character (offsets stay valid)."""
+    return text.translate(_FOLD_TABLE)
 
 
 @dataclass(frozen=True)
@@ -86,10 +99,15 @@ class Document:
         """Same length as ``text``: search folded, report offsets in the original."""
         return fold_keep_length(self.text)
 
+    @cached_property
+    def _sentence_starts(self) -> list[int]:
+        return [s.start for s in self.sentences]
+
     def sentence_at(self, offset: int) -> Sentence | None:
-        for s in self.sentences:
-            if s.start <= offset < s.end:
-                return s
+        """The sentence holding ``offset`` (bisection: facts are many, sentences sorted)."""
+        i = bisect.bisect_right(self._sentence_starts, offset) - 1
+        if i >= 0 and offset < self.sentences[i].end:
+            return self.sentences[i]
         return None
 
     def evidence(self, start: int, end: int) -> Evidence:

@@ -1,11 +1,652 @@
 """Organisations by canonical name (the contract's spelling), from gazetteers in extract/data.
 
-find_units returns mentions: {"name": canonical, "start": int, "end": int, "surface": str}.
+find_units returns mentions: {"name": canonical, "start": int, "end": int, "surface": str,
+"evidence": {...}} of the units taking part in the event, in text order.
+
+How a mention is read:
+1. a head: the procuracy ("Viện kiểm sát nhân dân", "Viện KSND", "VKSND" and typos), the
+   military procuracy, a court or another body (``data/bodies.yml``), a department of the
+   Supreme Procuracy ("Vụ 7", "Vụ Thi đua - Khen thưởng": ``data/departments.yml``) or a
+   room of a provincial one ("Phòng 11");
+2. its level and place: "tối cao", "cấp cao tại Đà Nẵng", "tỉnh X" (gazetteer), "TP X",
+   "huyện X"; and member lists: "VKSND các tỉnh A, B và C", "VKSND tỉnh A; B; C",
+   "Viện kiểm sát nhân dân 06 tỉnh: A, B", "VKSND các huyện, thị xã, thành phố: A, B";
+3. lists of bodies without a place ("gồm 8 đơn vị: Viện Kiểm sát nhân dân, Thanh tra, ...")
+   name the province's bodies (``... tỉnh``) or a procuracy's rooms.
+Every mention is kept for officials and roles (:func:`all_mentions`); find_units keeps
+those that take part in the event, not the ones only cited as a cluster's owner
+("Cụm thi đua số 2 - VKSND tỉnh X"), a council ("Hội đồng Thi đua - Khen thưởng VKSND
+tỉnh X"), an issuer ("Chỉ thị của Viện trưởng VKSND tối cao") or inside a slogan.
 """
 from __future__ import annotations
 
-from .text import Document
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Optional
+
+from ._data import load
+from .gazetteer import capitalised_run, district_kind, is_central_city, match_province
+from .text import Document, fold
+
+_PROC = (r"(?P<proc>Viện\s+[Kk]iểm\s+[Ss]át\s+[Nn]hân(?:\s+[Dd]ân)?(?:\s+tối\s+cao)?|Viện\s+KSND(?:TC)?\b"
+         r"|V[KL]S(?:ND|DN)(?:TC)?\b|VKS\s+[Nn]hân\s+[Dd]ân|Viện\s+[Kk]iểm\s+[Ss]át(?!\s+[Qq]uân))")
+_MIL = r"(?:Viện\s+[Kk]iểm\s+[Ss]át\s+[Qq]uân\s+[Ss]ự|VKSQS|VKS\s+[Qq]uân\s+[Ss]ự)"
+_CAPCAO_SHORT = re.compile(r"Viện\s+(?:KSND\s+)?cấp\s+cao\s+([123])\b")
+_VU_NUM = re.compile(r"\bVụ\s+(\d{1,2})\b")
+_VU_NAMED = re.compile(r"\b(?P<head>Vụ|Cục)\s+(?![Tt]rưởng|[Pp]hó|án\b|việc\b|\d)")
+_ROOM = re.compile(r"(?:\bPhòng|(?<=[Tt]rưởng\s)phòng|(?<=[Pp]hó\s)phòng)\s+(\d{1,2})\b")
+_OFFICE = re.compile(r"\bVăn\s+phòng(?=\s+(?:VKSND|Viện|VKS))")
+_CAPCAO_CITY = {"Hà Nội": "Hà Nội", "Đà Nẵng": "Đà Nẵng", "Hồ Chí Minh": "TP Hồ Chí Minh"}
+_CAPCAO_NUM = {"1": "Hà Nội", "2": "Đà Nẵng", "3": "TP Hồ Chí Minh"}
+_SEP = re.compile(r"\s*[,;]\s*(?:va\s+)?|\s+va\s+")
+_LEVEL = re.compile(r"(tinh|huyen|thi\s+xa|quan|thanh\s+pho|tp\.?)\s*")
+_LEVEL_NAME = {"tinh": "tỉnh", "huyen": "huyện", "thi xa": "thị xã", "quan": "quận", "thanh pho": "TP", "tp": "TP", "tp.": "TP"}
+_LIST_INTRO = re.compile(
+    r"(?:(?:bao\s+)?gồm(?:\s+có)?\s*(?:\d+\s+)?(?:(?:đơn\s+vị|thành\s+viên|cơ\s+quan)(?:\s+trong\s+(?:[Kk]hối|[Cc]ụm)(?:\s+thi\s+đua)?)?)?"
+    r"|\d+\s+(?:đơn\s+vị|thành\s+viên|cơ\s+quan)(?:\s+trong\s+(?:[Kk]hối|[Cc]ụm)(?:\s+thi\s+đua)?)?(?:\s+gồm)?)\s*:")
+
+
+@dataclass
+class Mention:
+    name: Optional[str]
+    start: int
+    end: int
+    kind: str  # vks | vu | cuc | office | room | court | police | dept | board | military | body
+    prefix: str = ""
+    level: Optional[str] = None  # "tối cao", "cấp cao", "tỉnh", "TP", "huyện", "thị xã", "quận"
+    place: Optional[str] = None
+    bare: Optional[str] = None  # "list" | "province": written without a place
+    participant: bool = True
+    extra: dict = field(default_factory=dict)
+
+
+# --------------------------------------------------------------------------- vocabularies
+@lru_cache(maxsize=1)
+def _bodies() -> dict:
+    d = load("bodies.yml")
+    placed = []
+    for b in d["placed"]:
+        placed.append((re.compile(r"(?<![\w])(?:" + b["pattern"] + r")(?![\w])"), b))
+    fixed = [(re.compile(r"(?<![\w])(?:" + b["pattern"] + r")"), b) for b in d["fixed"]]
+    return {"placed": placed, "fixed": fixed}
+
+
+@lru_cache(maxsize=1)
+def _departments() -> dict:
+    d = load("departments.yml")
+    return d
+
+
+@lru_cache(maxsize=1)
+def _trailer_lines() -> set:
+    return {l.strip() for l in load("trailers.yml")["lines"]}
+
+
+_KIND_OF_BODY = {"TAND": "court", "Công an": "police", "Thanh tra": "body", "Sở Tư pháp": "dept",
+                 "Sở Nội vụ": "dept", "Cục Thi hành án dân sự": "dept", "Bộ Chỉ huy Quân sự": "military",
+                 "Bộ Chỉ huy Bộ đội Biên phòng": "military", "Ban Thi đua - Khen thưởng": "board",
+                 "Văn phòng Đoàn Đại biểu Quốc hội": "body", "Văn phòng UBND": "body"}
+
+
+# --------------------------------------------------------------------------- places
+def _parse_place(doc: Document, pos: int, allow_high: bool = True):
+    """Level and place after a head at ``pos``: (items, end) or ("bare", pos) or (None, end).
+
+    items: [(level, place, start, end)], more than one for a member list.
+    """
+    t, f = doc.text, doc.folded
+    if allow_high:
+        m = re.compile(r"\s+toi\s+cao\b").match(f, pos)
+        if m:
+            return [("tối cao", None, pos, m.end())], m.end()
+        m = re.compile(r"\s+cap\s+cao\s+(?:tai\s+)?(?:(?:tp\.?|thanh\s+pho)\s*)?").match(f, pos)
+        if m:
+            pm = match_province(f, m.end())
+            if pm and pm[0] in _CAPCAO_CITY:
+                return [("cấp cao", _CAPCAO_CITY[pm[0]], pos, pm[1])], pm[1]
+            n = re.compile(r"\s+cap\s+cao\s+([123])\b(?!\s*,\s*\d)").match(f, pos)
+            if n:
+                return [("cấp cao", _CAPCAO_NUM[n.group(1)], pos, n.end())], n.end()
+            return None, m.end()
+    # "các tỉnh A, B", "06 tỉnh: A, B", "các tỉnh (A; B)"
+    m = re.compile(r"\s+(?:cac|\d+|hai|ba|bon|nam|sau)\s+tinh\b\s*[:(]?\s*").match(f, pos)
+    if m:
+        items, end = _province_list(doc, m.end(), "tỉnh")
+        return (items or None), (end if items else m.end())
+    m = re.compile(r"\s+tinh\b").match(f, pos)
+    if m:
+        s = re.compile(r"\s+").match(f, m.end())
+        pm = match_province(f, s.end()) if s else None
+        if pm:
+            items = [("tỉnh", pm[0], pos, pm[1])]
+            more, end = _continue(doc, pm[1], "tỉnh")
+            return items + more, end
+        if re.compile(r"\s*(?:,|va|\bvà)\s*(?:thanh\s+pho|tp|huyen)\b|\s+(?:thanh\s+pho|tp)\b").match(f, m.end()):
+            return None, m.end()
+        return [("tỉnh", None, pos, m.end())], m.end()
+    # multi-level district lists: "các huyện, thị xã, thành phố: A, B"
+    m = re.compile(r"\s+(?:(cac|\d+)\s+)?(huyen|thi\s+xa|quan|thanh\s+pho)((?:\s*,\s*(?:huyen|thi\s+xa|quan|thanh\s+pho|tp))*)"
+                   r"(?:\s+va\s+(?:huyen|thi\s+xa|quan|thanh\s+pho))?\s*(:)?\s*").match(f, pos)
+    if m and (m.group(1) or m.group(3) or m.group(4)):
+        level = None if (m.group(3) or m.group(4)) else _LEVEL_NAME[" ".join(m.group(2).split())]
+        items, end = _district_list(doc, m.end(), level)
+        return (items or None), (end if items else m.end())
+    m = re.compile(r"\s+(tp\.?|thanh\s+pho)\s*").match(f, pos)
+    if m:
+        pm = match_province(f, m.end())
+        if pm:
+            items = [("TP", pm[0], pos, pm[1])]
+            more, end = _continue(doc, pm[1], "tỉnh")
+            return items + more, end
+        run = capitalised_run(t, m.end())
+        if run:
+            items = [("TP", run[0], pos, run[1])]
+            more, end = _continue(doc, run[1], "TP")
+            return items + more, end
+        return None, m.end()
+    m = re.compile(r"\s+(huyen|thi\s+xa|quan)\s+").match(f, pos)
+    if m:
+        level = _LEVEL_NAME[" ".join(m.group(1).split())]
+        run = _district_name(t, m.end(), level)
+        if run:
+            items = [(level, run[0], pos, run[1])]
+            more, end = _continue(doc, run[1], level)
+            return items + more, end
+        return None, m.end()
+    m = re.compile(r"\s+").match(f, pos)
+    if m and m.end() < len(t) and t[m.end()].isupper():
+        pm = match_province(f, m.end())
+        if pm:
+            level = "TP" if is_central_city(pm[0]) else "tỉnh"
+            return [(level, pm[0], pos, pm[1])], pm[1]
+    return "bare", pos
+
+
+def _district_name(text: str, pos: int, level: str):
+    if level == "quận":
+        m = re.compile(r"\d{1,2}\b").match(text, pos)
+        if m:
+            return m.group(), m.end()
+    run = capitalised_run(text, pos)
+    if run and (len(run[0].split()) >= 2 or district_kind(run[0])):
+        return run
+    return None
+
+
+def _province_list(doc: Document, pos: int, level: str):
+    f = doc.folded
+    items = []
+    p = pos
+    while True:
+        q = p
+        lm = re.compile(r"tinh\s+").match(f, q)
+        if lm:
+            q = lm.end()
+        pm = match_province(f, q)
+        if not pm:
+            break
+        lvl = "TP" if is_central_city(pm[0]) else level
+        items.append((lvl, pm[0], p, pm[1]))
+        p = pm[1]
+        s = _SEP.match(f, p)
+        if not s:
+            break
+        p = s.end()
+    end = items[-1][3] if items else pos
+    return items, end
+
+
+def _district_list(doc: Document, pos: int, level: Optional[str]):
+    """Members of a district list; ``level`` None means classify each (explicit > table > huyện)."""
+    t, f = doc.text, doc.folded
+    explicit = _explicit_district_levels(doc)
+    items = []
+    p = pos
+    while True:
+        lvl = level
+        lm = _LEVEL.match(f, p)
+        if lm and lm.group(1) != "tinh":
+            lvl = _LEVEL_NAME[" ".join(lm.group(1).split())]
+            p2 = lm.end()
+        else:
+            p2 = p
+        run = _district_name(t, p2, lvl or "huyện")
+        if not run:
+            break
+        if lvl is None:
+            key = fold(run[0])
+            k = explicit.get(key) or district_kind(run[0])
+            lvl = {"thành phố": "TP", "thị xã": "thị xã"}.get(k, k) or "huyện"
+        items.append((lvl, run[0], p, run[1]))
+        p = run[1]
+        s = _SEP.match(f, p)
+        if not s:
+            break
+        p = s.end()
+    end = items[-1][3] if items else pos
+    return items, end
+
+
+def _explicit_district_levels(doc: Document) -> dict:
+    cache = doc.__dict__.setdefault("_thidua_levels", None)
+    if cache is not None:
+        return cache
+    out = {}
+    for m in re.finditer(r"\b(huyen|thi\s+xa|thanh\s+pho)\s+", doc.folded):
+        run = capitalised_run(doc.text, m.end())
+        if run and len(run[0].split()) >= 2:
+            lvl = {"huyen": "huyện", "thi xa": "thị xã", "thanh pho": "TP"}[" ".join(m.group(1).split())]
+            out.setdefault(fold(run[0]), lvl)
+    doc.__dict__["_thidua_levels"] = out
+    return out
+
+
+def _continue(doc: Document, pos: int, level: str):
+    """More members after a named one: "VKSND tỉnh A; B và C", "huyện A, B", "thị xã B"."""
+    t, f = doc.text, doc.folded
+    items = []
+    p = pos
+    end = pos
+    district = level in ("huyện", "thị xã", "quận") or level == "TP"
+    while True:
+        s = _SEP.match(f, p)
+        if not s:
+            break
+        q = s.end()
+        lvl = level
+        lm = _LEVEL.match(f, q)
+        if lm:
+            word = _LEVEL_NAME[" ".join(lm.group(1).split())]
+            if district and word == "tỉnh":
+                # "VKSND huyện Tam Bình, tỉnh Vĩnh Long": the province of the district, not a member.
+                pm = match_province(f, lm.end())
+                if pm:
+                    end = pm[1]
+                break
+            if not district and word != "tỉnh" and word != "TP":
+                break
+            lvl = word
+            q = lm.end()
+        if district and lvl != "tỉnh":
+            run = _district_name(t, q, lvl)
+            if not run:
+                break
+            # a centrally-run city after "TP" keeps the province level
+            items.append((lvl, run[0], q, run[1]))
+            p = end = run[1]
+        else:
+            pm = match_province(f, q)
+            if not pm:
+                break
+            lvl2 = "TP" if is_central_city(pm[0]) else "tỉnh"
+            items.append((lvl2, pm[0], q, pm[1]))
+            p = end = pm[1]
+    return items, end
+
+
+def _name(prefix: str, level: Optional[str], place: Optional[str]) -> str:
+    if level == "tối cao":
+        return f"{prefix} tối cao"
+    if level == "cấp cao":
+        return f"{prefix} cấp cao tại {place}" if place else f"{prefix} cấp cao"
+    return " ".join(x for x in (prefix, level, place) if x)
+
+
+# --------------------------------------------------------------------------- scanning
+class _Claimed:
+    """Characters already read as part of a unit (a mask: lookups stay O(span))."""
+
+    def __init__(self, n: int):
+        self.mask = bytearray(n + 1)
+
+    def append(self, span: tuple[int, int]) -> None:
+        a, b = span
+        self.mask[a:b] = b"\x01" * (b - a)
+
+    def overlaps(self, s: int, e: int) -> bool:
+        return 1 in self.mask[s:e]
+
+
+def _overlaps(claimed: "_Claimed", s: int, e: int) -> bool:
+    return claimed.overlaps(s, e)
+
+
+def _scan(doc: Document) -> list[Mention]:
+    t, f = doc.text, doc.folded
+    out: list[Mention] = []
+    claimed = _Claimed(len(t))
+
+    def add(m: Mention):
+        out.append(m)
+        claimed.append((m.start, m.end))
+
+    # fixed names first (they contain words such as "Kiểm sát" and "Thành phố")
+    for rx, b in _bodies()["fixed"]:
+        for m in rx.finditer(t):
+            if _overlaps(claimed, m.start(), m.end()):
+                continue
+            name = b["canonical"] or " ".join(m.group().split())
+            add(Mention(name, m.start(), m.end(), "body", prefix=name))
+
+    # named departments of the Supreme Procuracy: "Vụ Thi đua - Khen thưởng (Vụ 16)"
+    deps = _departments()
+    for m in _VU_NAMED.finditer(t):
+        if _overlaps(claimed, m.start(), m.end()):
+            continue
+        window = f[m.end():m.end() + 160]
+        cut = re.search(r"vksnd|vien\s+kiem\s+sat|vien\s+ksnd|[;.()\n]", window)
+        name_f = window[:cut.start()] if cut else window
+        if not any(name_f.startswith(h) for h in deps["head_words"]):
+            continue
+        table = deps["departments"] if m.group("head") == "Vụ" else deps["offices"]
+        number = None
+        for d in table:
+            if d.get("head", "vu") != ("vu" if m.group("head") == "Vụ" else "cuc"):
+                continue
+            if any(all(re.search(r"\b" + w + r"\b", name_f) for w in alt) for alt in d["any"]):
+                number = d["name"]
+                break
+        if not number:
+            continue
+        end = m.end() + len(name_f.rstrip(" ,"))
+        par = re.compile(r"\s*\(\s*(?:Vụ|Cục)\s+\d+\s*\)").match(t, end)
+        if par:
+            end = par.end()
+        add(Mention(number, m.start(), end, "vu" if m.group("head") == "Vụ" else "cuc", prefix=number))
+
+    for m in _VU_NUM.finditer(t):
+        if not _overlaps(claimed, m.start(), m.end()):
+            add(Mention(f"Vụ {m.group(1)}", m.start(), m.end(), "vu", prefix=f"Vụ {m.group(1)}"))
+    for m in _ROOM.finditer(t):
+        if not _overlaps(claimed, m.start(), m.end()):
+            add(Mention(f"Phòng {m.group(1)}", m.start(), m.end(), "room", prefix=f"Phòng {m.group(1)}"))
+    for m in _OFFICE.finditer(t):
+        if not _overlaps(claimed, m.start(), m.end()):
+            add(Mention("Văn phòng", m.start(), m.end(), "office", prefix="Văn phòng"))
+
+    # the military procuracy
+    for m in re.finditer(_MIL, t):
+        if _overlaps(claimed, m.start(), m.end()):
+            continue
+        n = re.compile(r"\s+(?:[Tt]rung\s+ương|TW)\b").match(t, m.end())
+        if n:
+            add(Mention("VKS quân sự trung ương", m.start(), n.end(), "vks", prefix="VKS quân sự", level="trung ương"))
+            continue
+        n = re.compile(r"\s+(Quân\s+khu\s+\d+|Quân\s+chủng\s+[A-ZĐ]\w*(?:\s+[a-zđ]\w*)*|Bộ\s+Quốc\s+phòng)").match(t, m.end())
+        if n:
+            add(Mention("VKS quân sự " + " ".join(n.group(1).split()), m.start(), n.end(), "vks", prefix="VKS quân sự"))
+
+    for m in _CAPCAO_SHORT.finditer(t):
+        if not _overlaps(claimed, m.start(), m.end()):
+            add(Mention(f"VKSND cấp cao tại {_CAPCAO_NUM[m.group(1)]}", m.start(), m.end(), "vks", prefix="VKSND",
+                        level="cấp cao", place=_CAPCAO_NUM[m.group(1)]))
+
+    heads = [(re.compile(_PROC), "VKSND", "vks", None)] + [
+        (rx, b["canonical"], _KIND_OF_BODY.get(b["canonical"], "body"), b) for rx, b in _bodies()["placed"]]
+    for rx, prefix, kind, body in heads:
+        for m in rx.finditer(t):
+            if _overlaps(claimed, m.start(), m.end()):
+                continue
+            if body is not None and not t[m.start()].isupper() and body["canonical"] != "Ban Thi đua - Khen thưởng":
+                continue
+            head_end = m.end()
+            surface = m.group()
+            if kind == "vks" and (surface.endswith("TC") or fold(surface).endswith("toi cao")):
+                add(Mention(f"{prefix} tối cao", m.start(), head_end, kind, prefix=prefix, level="tối cao"))
+                continue
+            if body is not None and body.get("central"):
+                c = re.compile(r"\s+" + body["central"]).match(t, head_end)
+                if c:
+                    add(Mention(f"{prefix} Trung ương", m.start(), c.end(), kind, prefix=prefix, level="trung ương"))
+                    continue
+            allow_high = kind in ("vks", "court")
+            items, end = _parse_place(doc, head_end, allow_high)
+            if items == "bare":
+                bare = body.get("bare", "list") if body is not None else "list"
+                if bare == "province":
+                    add(Mention(f"{prefix} tỉnh", m.start(), head_end, kind, prefix=prefix, level="tỉnh"))
+                else:
+                    add(Mention(None, m.start(), head_end, kind, prefix=prefix, bare=bare))
+            elif items:
+                first = True
+                for level, place, s, e in items:
+                    start = m.start() if first else s
+                    out.append(Mention(_name(prefix, level, place), start, e, kind, prefix=prefix,
+                                       level=level, place=place, extra={"listed": len(items) > 1}))
+                    first = False
+                claimed.append((m.start(), end))
+            # else: a generic phrase ("VKSND các tỉnh", "VKSND tỉnh, thành phố"): not a unit
+
+    out.sort(key=lambda x: (x.start, -x.end))
+    return _attach_parents(doc, out)
+
+
+def _attach_parents(doc: Document, ms: list[Mention]) -> list[Mention]:
+    """"Vụ 7 VKSND tối cao", "Phòng 11 VKSND TP Hải Phòng", "Văn phòng VKSND tối cao"."""
+    t = doc.text
+    out: list[Mention] = []
+    skip = set()
+    for i, m in enumerate(ms):
+        if i in skip:
+            continue
+        if m.kind in ("vu", "cuc", "room", "office"):
+            nxt = ms[i + 1] if i + 1 < len(ms) else None
+            gap = t[m.end:nxt.start] if nxt else ""
+            if nxt and nxt.kind == "vks" and nxt.name and re.fullmatch(r"\s*[,\-–]?\s*", gap) and (
+                    m.kind != "vu" or nxt.level == "tối cao"):
+                m.name = f"{m.prefix} {nxt.name}"
+                m.end = nxt.end
+                m.extra["parent"] = nxt.name
+                skip.add(i + 1)
+            elif m.kind in ("vu", "cuc"):
+                m.name = f"{m.prefix} VKSND tối cao"
+                m.extra["parent"] = "VKSND tối cao"
+            elif m.kind == "room":
+                parent = _provincial_parent(out)
+                m.name = f"{m.prefix} {parent}" if parent else m.prefix
+                m.extra["parent"] = parent
+            else:
+                continue  # "Văn phòng" of nothing named
+        out.append(m)
+    return out
+
+
+def _provincial_parent(before: list[Mention]) -> Optional[str]:
+    for m in reversed(before):
+        if m.kind == "vks" and m.level in ("tỉnh", "TP") and m.place and m.prefix == "VKSND":
+            return m.name
+    return None
+
+
+# --------------------------------------------------------------------------- lists of bodies
+def _apply_lists(doc: Document, ms: list[Mention]) -> list[Mention]:
+    t = doc.text
+    for intro in _LIST_INTRO.finditer(t):
+        seg_end = sentence_bounds(doc, intro.start())[1] or len(t)
+        close = t.find(")", intro.end(), seg_end)
+        if close != -1 and "(" in t[max(0, intro.start() - 80):intro.start()]:
+            seg_end = close
+        inside = [m for m in ms if intro.end() <= m.start < seg_end]
+        rooms = [m for m in inside if m.kind == "room"]
+        if rooms:
+            parent = rooms[0].extra.get("parent")
+            new = []
+            for piece, s, e in _pieces(t, intro.end(), seg_end):
+                if not piece[0].isupper():
+                    break
+                if any(m.kind == "room" and s <= m.start < e for m in inside):
+                    continue
+                if len(piece.split()) <= 6:
+                    name = " ".join(piece.split())
+                    new.append(Mention(f"{name} {parent}" if parent else name, s, e, "room", prefix=name,
+                                       extra={"parent": parent}))
+            ms = [m for m in ms if not (m.bare and intro.end() <= m.start < seg_end)] + new
+        else:
+            for m in inside:
+                if m.bare:
+                    m.name = f"{m.prefix} tỉnh"
+                    m.level = "tỉnh"
+                    m.bare = None
+                    m.extra["listed"] = True
+    ms.sort(key=lambda x: (x.start, -x.end))
+    return ms
+
+
+def _pieces(text: str, start: int, end: int):
+    pos = start
+    for m in re.finditer(r"\s*(?:;|,|\s+và\s+)\s*|$", text[start:end]):
+        s, e = pos, start + m.start()
+        piece = text[s:e].strip()
+        if piece:
+            lead = len(text[s:e]) - len(text[s:e].lstrip())
+            yield piece, s + lead, s + lead + len(piece)
+        pos = start + m.end()
+        if m.end() == m.start():
+            break
+
+
+# --------------------------------------------------------------------------- participation
+_TITLE_BEFORE = re.compile(
+    r"(?:pho\s+)?(?:vien\s+truong|chanh\s+an|giam\s+doc|thu\s+truong|vu\s+truong|cuc\s+truong|chanh\s+van\s+phong"
+    r"|truong\s+phong|chanh\s+thanh\s+tra)(?:\s+thuong\s+truc|\s+phu\s+trach)?\s*,?\s*$")
+_CLUSTER_BEFORE = re.compile(r"(?:\b(?:cum|khoi)(?:\s+thi\s+dua)?(?:\s+so)?\s*[\divx]*)\s*[-–,]?\s*$")
+_COUNCIL_BEFORE = re.compile(r"hoi\s+dong(?:\s+thi\s+dua)?\s*[-–,]?\s*(?:khen\s+thuong)?(?:\s+nganh)?\s*$")
+_CITED_BEFORE = re.compile(r"\b(?:cua|thuoc|(?<!trong\s)do|theo|de\s+nghi|de\s+xuat|trinh|huong\s+dan)\s*$")
+_PERSON_MARK = re.compile(r"[Đđ]ồng\s+chí|\b(?:Đại|Thượng|Trung|Thiếu)\s+(?:tướng|tá|úy)\b")
+_NAME_AFTER = re.compile(r"\s*,?\s*(?:[A-ZĐÀ-Ỹ][^\W\d_]*\s){1,3}[A-ZĐÀ-Ỹ][^\W\d_]*")
+
+
+def _quote_spans(text: str) -> list[tuple[int, int]]:
+    spans = []
+    for m in re.finditer(r"“[^”\n]{0,400}(?:”|(?=\n)|$)", text):
+        spans.append((m.start(), m.end()))
+    return spans
+
+
+def _trailer_start(doc: Document) -> int:
+    cached = doc.__dict__.get("_thidua_trailer")
+    if cached is not None:
+        return cached
+    lines = _trailer_lines()
+    longest = max(len(l) for l in lines) + 4
+    out = len(doc.text)
+    floor = int(len(doc.text) * 0.3)
+    for m in re.finditer(r"[^\n]+", doc.folded):
+        if m.start() < floor or m.end() - m.start() > longest:
+            continue
+        key = m.group().strip().rstrip(":.").strip()
+        if key in lines:
+            out = m.start()
+            break
+    doc.__dict__["_thidua_trailer"] = out
+    return out
+
+
+def sentence_bounds(doc: Document, pos: int) -> tuple[int, int]:
+    """(start, end) of the sentence holding ``pos``, or (pos, pos) between sentences."""
+    sent = doc.sentence_at(pos)
+    return (sent.start, sent.end) if sent else (pos, pos)
+
+
+def between(ms: list["Mention"], a: int, b: int) -> list["Mention"]:
+    """The mentions (sorted by start) starting in [a, b)."""
+    import bisect
+    starts = [m.start for m in ms]
+    return ms[bisect.bisect_left(starts, a):bisect.bisect_left(starts, b)]
+
+
+class Index:
+    """Mentions sorted by start with bisection, for windows of a long text."""
+
+    def __init__(self, ms: list["Mention"]):
+        import bisect
+        self.ms = ms
+        self.starts = [m.start for m in ms]
+        self._bisect = bisect.bisect_left
+
+    def between(self, a: int, b: int) -> list["Mention"]:
+        return self.ms[self._bisect(self.starts, a):self._bisect(self.starts, b)]
+
+
+
+
+def _mark_participants(doc: Document, ms: list[Mention]) -> None:
+    t, f = doc.text, doc.folded
+    quotes = _quote_spans(t)
+    cut = _trailer_start(doc)
+    for m in ms:
+        if m.name is None:
+            m.participant = False
+            continue
+        if m.start >= cut or any(a < m.start < b for a, b in quotes):
+            m.participant = False
+            continue
+        s0, s1 = sentence_bounds(doc, m.start)
+        if s1 <= s0:
+            s0 = max(0, m.start - 200)
+        before = f[max(s0, m.start - 80):m.start]
+        if _CLUSTER_BEFORE.search(before) or _COUNCIL_BEFORE.search(before) or _CITED_BEFORE.search(before):
+            m.participant = False
+            continue
+        tb = _TITLE_BEFORE.search(before)
+        person = False
+        if tb:
+            title_at = m.start - (len(before) - tb.start())
+            clause_start = max(t.rfind(";", s0, title_at), t.rfind(":", s0, title_at), s0)
+            person = bool(_PERSON_MARK.search(t[clause_start:title_at])) or _name_follows(t, m.end)
+            if not person or re.search(r"\bcua\s*$", f[max(s0, title_at - 12):title_at]):
+                m.participant = False
+                continue
+        if m.level == "tối cao" and not m.kind in ("vu", "cuc", "office"):
+            # The Supreme Procuracy issues directives in almost every article; it takes part
+            # when one of its leaders does, or when it is the sentence's subject.
+            if not (person or m.start - s0 <= 2):
+                m.participant = False
+
+
+def _name_follows(text: str, pos: int) -> bool:
+    from .gazetteer import name_words
+    m = _NAME_AFTER.match(text, pos)
+    if not m:
+        return False
+    first = m.group().strip(" ,").split()[0]
+    return fold(first) in name_words()["surnames"]
+
+
+def _fill_unnamed(ms: list[Mention]) -> None:
+    """"VKSND tỉnh" in an article about one province's procuracy is that procuracy."""
+    named: dict[str, set] = {}
+    for m in ms:
+        if m.name and m.place and (m.level == "tỉnh" or (m.level == "TP" and is_central_city(m.place))) and m.kind in ("vks", "court", "police", "dept", "military", "board"):
+            named.setdefault(m.prefix, set()).add((m.level, m.place))
+    for m in ms:
+        if m.name and m.level == "tỉnh" and m.place is None:
+            places = named.get(m.prefix, set())
+            if len(places) == 1:
+                level, place = next(iter(places))
+                m.level, m.place = level, place
+                m.name = _name(m.prefix, level, place)
+
+
+# --------------------------------------------------------------------------- API
+def all_mentions(doc: Document) -> list[Mention]:
+    """Every unit mention, participant or not (cached on the document)."""
+    cached = doc.__dict__.get("_thidua_units")
+    if cached is not None:
+        return cached
+    ms = _scan(doc)
+    ms = _apply_lists(doc, ms)
+    _fill_unnamed(ms)
+    _mark_participants(doc, ms)
+    doc.__dict__["_thidua_units"] = ms
+    return ms
+
+
+def as_dict(doc: Document, m: Mention) -> dict:
+    return {"name": m.name, "start": m.start, "end": m.end, "surface": doc.text[m.start:m.end],
+            "evidence": doc.evidence(m.start, m.end).as_dict()}
 
 
 def find_units(doc: Document) -> list[dict]:
-    return []
+    return [as_dict(doc, m) for m in all_mentions(doc) if m.name and m.participant]

@@ -1,0 +1,142 @@
+"""Places and vocabularies from extract/data, loaded once.
+
+Provinces (the 63 before the 2025 merger and the 34 after it) come from
+``provinces.csv``; district-level cities and towns from ``district_towns.csv``; name
+heuristics from ``names.yml``. Place names are matched on the folded text
+(:func:`extract.text.fold_keep_length`), so "Hoà Bình" and "Hòa Bình" are one place.
+"""
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Optional
+
+from ._data import load
+from .text import fold
+
+DATA = Path(__file__).parent / "data"
+
+
+@dataclass(frozen=True)
+class Province:
+    name: str
+    kind: str  # "tỉnh" | "thành phố"
+    status: str  # "pre2025" | "post2025" | "both"
+    merged_into: Optional[str]
+    lat: float
+    lon: float
+
+
+def _read_csv(name: str) -> list[dict]:
+    with open(DATA / name, encoding="utf-8") as f:
+        rows = [line for line in f if line.strip() and not line.startswith("#")]
+    return list(csv.DictReader(rows))
+
+
+@lru_cache(maxsize=1)
+def provinces() -> dict[str, Province]:
+    out = {}
+    for r in _read_csv("provinces.csv"):
+        out[r["name"]] = Province(r["name"], r["kind"], r["status"], r["merged_into"] or None,
+                                  float(r["lat"]), float(r["lon"]))
+    return out
+
+
+def _folded_pattern(name: str) -> str:
+    """A folded name as a regex: any run of spaces, any dash between parts."""
+    parts = re.split(r"\s*[-–—]\s*", fold(name))
+    return r"\s*[-–—]\s*".join(r"\s+".join(map(re.escape, p.split())) for p in parts)
+
+
+@lru_cache(maxsize=1)
+def _province_index() -> tuple[re.Pattern, dict[str, str]]:
+    by_key: dict[str, str] = {}
+    for r in _read_csv("provinces.csv"):
+        for alias in [r["name"]] + [a for a in (r.get("aliases") or "").split("|") if a]:
+            by_key[_key(alias)] = r["name"]
+    alts = sorted({_folded_pattern(a) for a in
+                   [r["name"] for r in _read_csv("provinces.csv")] +
+                   [a for r in _read_csv("provinces.csv") for a in (r.get("aliases") or "").split("|") if a]},
+                  key=len, reverse=True)
+    return re.compile(r"(?:" + "|".join(alts) + r")(?![\w])"), by_key
+
+
+def _key(name: str) -> str:
+    return " ".join(re.split(r"[\s\-–—]+", fold(name))).strip()
+
+
+def match_province(folded: str, pos: int) -> Optional[tuple[str, int]]:
+    """A province name starting exactly at ``pos`` of the folded text: (canonical, end)."""
+    rx, by_key = _province_index()
+    m = rx.match(folded, pos)
+    if not m:
+        return None
+    return by_key.get(_key(m.group())), m.end()
+
+
+CENTRAL_CITIES = ("Hà Nội", "Hồ Chí Minh", "Hải Phòng", "Đà Nẵng", "Cần Thơ", "Huế")
+
+
+def is_central_city(name: str) -> bool:
+    p = provinces().get(name)
+    return bool(p and p.kind == "thành phố")
+
+
+@lru_cache(maxsize=1)
+def district_towns() -> dict[str, str]:
+    """Folded name -> "thành phố" | "thị xã" for district-level cities and towns."""
+    return {_key(r["name"]): r["kind"] for r in _read_csv("district_towns.csv")}
+
+
+def district_kind(name: str) -> Optional[str]:
+    return district_towns().get(_key(name))
+
+
+@lru_cache(maxsize=1)
+def name_words() -> dict:
+    d = load("names.yml")
+    return {
+        "surnames": {fold(s) for s in d["surnames"]},
+        "not_name_start": set(d["not_name_start"]),
+        "not_place_start": set(d["not_place_start"]),
+        "not_officials": {fold(s) for s in d.get("not_officials", [])},
+    }
+
+
+# A capitalised syllable: "Nguyễn", "Đồng", "Xoài" (letters only, first one upper case).
+_SYLL = re.compile(r"[^\W\d_]+")
+
+
+def capitalised_run(text: str, pos: int, max_words: int = 4, kind: str = "place") -> Optional[tuple[str, int]]:
+    """The run of capitalised words starting at ``pos`` ("Bắc Trà My"), or None.
+
+    Words are separated by one space (or " - " in "Phan Rang - Tháp Chàm"). A place name
+    stops before a family name followed by two more capitals ("Lâm Thao Nguyễn Văn A").
+    """
+    words = name_words()
+    stop = words["not_place_start"] if kind == "place" else words["not_name_start"]
+    out: list[tuple[int, int]] = []
+    p = pos
+    while len(out) < max_words:
+        m = _SYLL.match(text, p)
+        if not m or not m.group()[0].isupper():
+            break
+        w = m.group()
+        if not out and (w in stop or any(text.startswith(s, p) for s in stop if " " in s)):
+            return None
+        if kind == "place" and len(out) >= 2 and fold(w) in words["surnames"]:
+            rest = re.match(r"(?:\s[^\W\d_]+){1,2}", text[m.end():m.end() + 20])
+            if rest and all(x[0].isupper() for x in rest.group().split()):
+                break
+        out.append((m.start(), m.end()))
+        sep = re.match(r" (?=\S)| - (?=\S)", text[m.end():m.end() + 3])
+        if not sep:
+            break
+        p = m.end() + sep.end()
+    if not out:
+        return None
+    end = out[-1][1]
+    return text[pos:end], end

@@ -1,0 +1,125 @@
+import unicodedata
+
+from extract.article import decode, from_html, from_html_bytes, from_text, from_text_bytes
+from extract.model import Article
+from extract.pipeline import extract_record
+
+BODY = ("Chiều ngày 11/3/2022, tại trụ sở VKSND tỉnh Kon Tum, Cụm thi đua số 12 ngành Kiểm sát nhân dân "
+        "tổ chức Hội nghị ký kết giao ước thi đua năm 2022. Tham dự có lãnh đạo VKSND các tỉnh Gia Lai, "
+        "Đắk Nông và Lâm Đồng.")
+
+PAGE = f"""<html><head><meta charset="utf-8"><title>Trang tin | Cụm 12 ký kết giao ước</title></head><body>
+<nav><a href="/">Trang chủ</a><a href="/tin">Tin tức</a></nav>
+<div class="big_tit"><h1>Cụm thi đua số 12 ký kết giao ước thi đua năm 2022</h1></div>
+<div class="time">14/03/2022 09:20 |</div>
+<div class="noidung"><p>(kiemsat.vn) {BODY}</p>
+<p>Các đơn vị thống nhất phát động phong trào thi đua sôi nổi, thiết thực trong toàn Cụm.</p></div>
+<div class="chuky"><a href="/tac-gia/1">Hải Yến</a> / VKSND tỉnh Kon Tum</div>
+<div class="tinkhac"><h3>Tin khác</h3><a href="/a">Một tin khác của chuyên mục</a></div>
+<footer>Số người truy cập: 1.234.567</footer></body></html>"""
+
+SELECTORS = {"title": ".big_tit h1", "date": "div.time", "body": "div.noidung", "author": "div.chuky a",
+             "remove": ["div.tinkhac", "footer"]}
+
+
+def test_site_selectors_override_trafilatura():
+    a = from_html(PAGE, url="https://kiemsat.example.vn/cum-12-ky-ket-12345.html", selectors=SELECTORS)
+    assert a.skip_reason is None
+    assert a.title == "Cụm thi đua số 12 ký kết giao ước thi đua năm 2022"
+    assert a.published == "2022-03-14"
+    assert a.author == "Hải Yến"
+    assert a.source == "kiemsat.example.vn"
+    assert a.text.startswith("Chiều ngày 11/3/2022")  # "(kiemsat.vn)" prefix stripped
+    assert "Tin khác" not in a.text and "truy cập" not in a.text
+
+
+def test_trafilatura_alone_and_wordpress_url_date():
+    a = from_html(PAGE, url="https://vks.example.gov.vn/2022/03/15/cum-12/")
+    assert "Cụm thi đua số 12" in a.text
+    assert a.published == "2022-03-15"
+    rec = extract_record(a, "p1")
+    assert rec["relevant"] and rec["event"]["type"] == "ky_giao_uoc"
+    assert rec["event"]["date"] == "2022-03-11"
+
+
+def test_month_first_stamp_with_format_hint():
+    page = PAGE.replace("14/03/2022 09:20 |", "Đăng ngày: 3/16/2022 4:10:05 PM - Lượt xem 90")
+    a = from_html(page, selectors={**SELECTORS, "date_format": "%m/%d/%Y"})
+    assert a.published == "2022-03-16"
+    assert from_html(page, selectors=SELECTORS).published == "2022-03-16"
+
+
+def _cp1258(text):
+    # windows-1258 keeps some letters precomposed and writes the tone as a combining mark
+    out = b""
+    for ch in text:
+        try:
+            out += ch.encode("cp1258")
+            continue
+        except UnicodeEncodeError:
+            pass
+        base, *marks = unicodedata.normalize("NFD", ch)
+        for i, m in enumerate(marks):
+            try:
+                head = unicodedata.normalize("NFC", base + m).encode("cp1258")
+                rest = "".join(marks[:i] + marks[i + 1:]).encode("cp1258")
+                out += head + rest
+                break
+            except UnicodeEncodeError:
+                continue
+        else:
+            out += (base + "".join(marks)).encode("cp1258")
+    return out
+
+
+def test_declared_windows_1258_is_decoded_and_nfc():
+    page = PAGE.replace('<meta charset="utf-8">', '<meta http-equiv="Content-Type" content="text/html; charset=windows-1258">')
+    data = _cp1258(page)
+    text, reason = decode(data)
+    assert reason is None and unicodedata.is_normalized("NFC", text)
+    assert "Hội nghị ký kết giao ước" in text
+    a = from_html_bytes(data, selectors=SELECTORS)
+    assert a.title == "Cụm thi đua số 12 ký kết giao ước thi đua năm 2022"
+
+
+def test_bad_input_gives_a_skip_reason_never_an_exception():
+    assert from_html_bytes(b"").skip_reason == "empty"
+    assert from_html_bytes(b"   \n ").skip_reason == "empty"
+    assert from_html_bytes(b"\x00\x01\x02\x03" * 500).skip_reason == "binary content"
+    assert from_html_bytes("<html><body><nav><a href='/'>Trang chủ</a></nav></body></html>".encode()).skip_reason \
+        == "no article text"
+    assert from_text_bytes(b"").skip_reason == "empty"
+    for a in (from_html_bytes(bytes(range(256)) * 40), from_html("<<<>>>"), from_html(None)):
+        assert isinstance(a, Article) and a.skip_reason
+    rec = extract_record(from_html_bytes(b""), "x")
+    assert rec["relevant"] is False and rec["skipped"] == "empty"
+
+
+def test_text_file_title_date_and_byline():
+    text = ("Thứ hai, Ngày 6 Tháng 5 Năm 2024\n\nTin hoạt động cụm, khối thi đua\n\nGửi Email In trang Lưu\n"
+            "Khối thi đua Tổng hợp sơ kết công tác thi đua 6 tháng đầu năm 2023\n\n05/07/2023 10:15\n\n"
+            "Chiều ngày 4/7/2023 Khối thi đua Tổng hợp tổ chức Hội nghị sơ kết công tác thi đua.\n\n"
+            "Các đơn vị đã hoàn thành tốt nhiệm vụ.\n\nMinh Khang\n\nTin khác\n\nMột tin cũ (01/01/2023 08:00)")
+    a = from_text(text)
+    assert a.title == "Khối thi đua Tổng hợp sơ kết công tác thi đua 6 tháng đầu năm 2023"
+    assert a.published == "2023-07-05"
+    assert a.author == "Minh Khang"
+    assert "Một tin cũ" not in a.text
+    rec = extract_record(a, "t1")
+    assert rec["event"]["date"] == "2023-07-04" and rec["event"]["type"] == "so_ket"
+
+
+def test_text_starting_mid_article_has_no_title():
+    a = from_text("Tham dự hội nghị có lãnh đạo các đơn vị trong Cụm thi đua số 3, cùng đại diện Văn phòng "
+                  "và cán bộ làm công tác thi đua, khen thưởng của các đơn vị.\n\nleftcenterrightdel\n Toàn cảnh.\n\nP.V")
+    assert a.title is None
+    assert "leftcenterrightdel" not in a.text
+    assert a.author == "P.V"
+
+
+def test_large_and_english_text():
+    big = ("Cụm thi đua số 4 tổ chức Hội nghị sơ kết công tác thi đua. " * 20000)[:1_000_000]
+    rec = extract_record(from_text(big), "big")
+    assert rec["relevant"] is True
+    english = from_text_bytes(b"The procuracy held a meeting on legal reform.\n" * 50)
+    assert extract_record(english, "en")["relevant"] is False

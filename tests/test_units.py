@@ -1,0 +1,80 @@
+"""Units: canonical names, member lists, participation (synthetic sentences)."""
+import csv
+from pathlib import Path
+
+from extract.text import Document
+from extract.units import find_units
+
+
+def names(text):
+    return [u["name"] for u in find_units(Document(text))]
+
+
+def test_province_procuracy_variants_and_evidence():
+    doc = Document("Ngày 5/3/2022, Viện KSND tỉnh Nghệ An tổ chức hội nghị. Lãnh đạo VKSDN tỉnh Hà Tĩnh dự.")
+    units = find_units(doc)
+    assert [u["name"] for u in units] == ["VKSND tỉnh Nghệ An", "VKSND tỉnh Hà Tĩnh"]
+    first = units[0]
+    assert doc.text[first["start"]:first["end"]] == first["surface"] == "Viện KSND tỉnh Nghệ An"
+    assert first["evidence"]["sentence"].startswith("Ngày 5/3/2022")
+
+
+def test_member_lists_give_one_unit_each():
+    assert names("Cụm thi đua số 6 gồm Viện kiểm sát nhân dân các tỉnh Lạng Sơn, Cao Bằng và Hà Giang.") == [
+        "VKSND tỉnh Lạng Sơn", "VKSND tỉnh Cao Bằng", "VKSND tỉnh Hà Giang"]
+    assert names("Hội nghị kết nối điểm cầu (VKSND tỉnh Nam Định; Thái Bình; Ninh Bình).") == [
+        "VKSND tỉnh Nam Định", "VKSND tỉnh Thái Bình", "VKSND tỉnh Ninh Bình"]
+    assert names("Cụm gồm Viện kiểm sát nhân dân 03 tỉnh: Gia Lai, Kon Tum, Đắk Lắk.") == [
+        "VKSND tỉnh Gia Lai", "VKSND tỉnh Kon Tum", "VKSND tỉnh Đắk Lắk"]
+
+
+def test_district_list_classified_by_gazetteer():
+    got = names("Cụm thi đua số 2 gồm 3 VKSND các huyện, thị xã, thành phố: Buôn Ma Thuột, Buôn Hồ, Krông Pắc.")
+    assert got == ["VKSND TP Buôn Ma Thuột", "VKSND thị xã Buôn Hồ", "VKSND huyện Krông Pắc"]
+
+
+def test_supreme_departments_by_number_and_name():
+    got = names("Tham dự có lãnh đạo Vụ 4, Vụ 8 VKSND tối cao và Vụ Kiểm sát giải quyết các vụ, việc dân sự, "
+                "hôn nhân và gia đình, VKSND tối cao.")
+    assert got == ["Vụ 4 VKSND tối cao", "Vụ 8 VKSND tối cao", "Vụ 9 VKSND tối cao"]
+    assert names("Vụ Tổ chức cán bộ VKSND tối cao tổ chức hội nghị.") == ["Vụ 15 VKSND tối cao"]
+
+
+def test_high_level_and_military_procuracies():
+    got = names("Viện Kiểm sát nhân dân cấp cao tại Thành phố Đà Nẵng và VKSQS Trung ương ký giao ước; "
+                "Viện cấp cao 1 đăng cai.")
+    assert got == ["VKSND cấp cao tại Đà Nẵng", "VKS quân sự trung ương", "VKSND cấp cao tại Hà Nội"]
+    assert names("Hội nghị tại VKSND Thành phố Cần Thơ.") == ["VKSND TP Cần Thơ"]
+
+
+def test_bodies_without_province_in_a_list():
+    got = names("Khối Nội chính gồm 5 đơn vị: Viện Kiểm sát nhân dân, Công an, Tòa án nhân dân, Bộ CHQS tỉnh, Sở Tư pháp.")
+    assert got == ["VKSND tỉnh", "Công an tỉnh", "TAND tỉnh", "Bộ Chỉ huy Quân sự tỉnh", "Sở Tư pháp tỉnh"]
+
+
+def test_cited_units_are_not_participants():
+    text = ("Thực hiện Kế hoạch của VKSND tỉnh Hưng Yên, Cụm thi đua số 3 - VKSND tỉnh Hưng Yên họp tại VKSND huyện "
+            "Văn Lâm. Cụm đề nghị Hội đồng Thi đua - Khen thưởng VKSND tỉnh Hưng Yên xem xét; Chỉ thị của Viện trưởng "
+            "VKSND tối cao được quán triệt.")
+    assert names(text) == ["VKSND huyện Văn Lâm"]
+
+
+def test_slogans_and_people_are_not_places():
+    text = 'Phong trào “Viện kiểm sát nhân dân tỉnh Lào Cai đoàn kết” được phát động. Đồng chí Nguyễn Thanh Hóa dự.'
+    assert names(text) == []
+
+
+def test_robust_on_empty_english_and_long_text():
+    assert names("") == []
+    assert names("The provincial police met on Monday.") == []
+    long = ("VKSND huyện Mê Linh dự hội nghị. " * 20000)
+    assert names(long)[0] == "VKSND huyện Mê Linh"
+
+
+def test_provinces_table_has_both_generations():
+    rows = list(csv.DictReader(open(Path(__file__).parents[1] / "extract/data/provinces.csv", encoding="utf-8")))
+    assert sum(r["status"] in ("pre2025", "both") for r in rows) == 63
+    assert sum(r["status"] in ("post2025", "both") for r in rows) == 34
+    merged = {r["name"]: r["merged_into"] for r in rows}
+    assert merged["Bắc Kạn"] == "Thái Nguyên" and merged["Quảng Bình"] == "Quảng Trị"
+    assert all(8 < float(r["lat"]) < 24 and 102 < float(r["lon"]) < 110 for r in rows)
