@@ -1,7 +1,7 @@
 """Plain data passed between extraction stages."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field, asdict
+from dataclasses import dataclass, field
 from typing import Optional
 
 
@@ -14,7 +14,8 @@ class Evidence:
     sentence: str
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        # Built by hand: dataclasses.asdict deep-copies and is hot (one call per fact).
+        return {"start": self.start, "end": self.end, "sentence": self.sentence}
 
 
 @dataclass
