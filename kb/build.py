@@ -15,11 +15,12 @@ import sqlite_utils
 
 from thidua.progress import progress_iter
 
-from .load import article_id, store_record
-from .resolve import recompute_cluster_members, recompute_positions
+from .load import article_id, store_record, write_rows
+from .resolve import recompute_cluster_members, recompute_positions, remove_orphans
 from .schema import ensure_schema
 
 BATCH = 64  # pages read (with their HTML) per round trip; bounds memory
+COMMIT_EVERY = 256  # records per transaction (each record in a savepoint, so one bad record is undone alone)
 
 ELIGIBLE = "status = 200 and (is_article is null or is_article != 0)"
 
@@ -39,16 +40,25 @@ def build(db_path, extract_page: Callable[[dict], dict], jobs: int = 1, progress
 
     versions = dict(to_extract)
     results = _extract_all(db, [p for p, _ in to_extract], extract_page, jobs)
+    done = 0
     for page, record, error in progress_iter(results, "build", enabled=progress, total=len(to_extract)):
+        if not db.conn.in_transaction:
+            db.conn.execute("BEGIN")
+        done += 1
         if error is None:
+            db.conn.execute("SAVEPOINT build_record")
             try:
                 store_record(db, page, record, versions[page["id"]])
                 _mark_version(db, page["id"], page.get("url"), versions[page["id"]], "current", page)
                 db.execute("delete from build_errors where page_id = ?", [page["id"]])
-                db.conn.commit()
+                db.conn.execute("RELEASE build_record")
             except Exception as exc:  # one bad record never stops the run
-                db.conn.rollback()
+                if db.conn.in_transaction:
+                    db.conn.execute("ROLLBACK TO build_record")
+                    db.conn.execute("RELEASE build_record")
                 error = _describe(exc)
+        if done % COMMIT_EVERY == 0:
+            db.conn.commit()
         if error is not None:
             _record_error(db, page, error)
             stats["errors"] += 1
@@ -66,6 +76,7 @@ def build(db_path, extract_page: Callable[[dict], dict], jobs: int = 1, progress
     if stats["extracted"]:
         recompute_positions(db)
         recompute_cluster_members(db)
+        remove_orphans(db)  # units, officials... that a re-extracted article no longer mentions
     # Datasette opens the file immutable, which ignores the WAL: fold it into the database.
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     db.close()
@@ -135,8 +146,8 @@ def _mark_version(db, page_id: int, url: Optional[str], version: int, status: st
     if status == "superseded" and not db["articles"].count_where("id = ?", [aid]):
         aid = None  # the article itself arrives with its newest version
     row = db.execute("select content_hash, fetched_at from pages where id = ?", [page_id]).fetchone()
-    db["article_versions"].upsert({"page_id": page_id, "article_id": aid, "version": version,
-                                   "content_hash": row[0], "fetched_at": row[1], "status": status}, pk="page_id")
+    write_rows(db, "article_versions", [{"page_id": page_id, "article_id": aid, "version": version,
+                                         "content_hash": row[0], "fetched_at": row[1], "status": status}], "upsert")
 
 
 def _record_error(db, page: dict, error: str) -> None:

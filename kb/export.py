@@ -148,6 +148,10 @@ def _jsonld(db, out) -> int:
     units = {u["id"]: u for u in db.query("select * from units")}
     officials = {o["id"]: o for o in db.query("select * from officials")}
     provinces = {p["id"]: p for p in db.query("select * from provinces")}
+    # A person's jobTitle: the title most recently seen (positions keep the others with their dates).
+    job_titles = {}
+    for p in db.query("select official_id, title from positions order by official_id, last_seen, first_seen, title"):
+        job_titles[p["official_id"]] = p["title"]
     n = 0
     for ev in db.query("""select e.*, a.title, a.url, a.published, c.name as cluster from events e
                           join articles a on a.id = e.article_id left join clusters c on c.id = e.cluster_id
@@ -176,6 +180,8 @@ def _jsonld(db, out) -> int:
         for ap in db.query("select * from appearances where event_id = ? order by seq", [eid]):
             person = {"@id": f"{ID_BASE}person:{ap['official_id']}", "@type": "Person",
                       "name": officials[ap["official_id"]]["name"]}
+            if job_titles.get(ap["official_id"]):
+                person["jobTitle"] = job_titles[ap["official_id"]]
             if ap["unit_id"]:
                 person["affiliation"] = {"@id": f"{ID_BASE}unit:{ap['unit_id']}"}
                 add(_unit_node(units[ap["unit_id"]]))

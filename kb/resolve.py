@@ -54,6 +54,43 @@ def _departments() -> dict[str, str]:
         return {fold_key(r["name"]): nfc(r["canonical"]) for r in csv.DictReader(f)}
 
 
+EXTRACT_DEPARTMENTS = Path(__file__).resolve().parent.parent / "extract" / "data" / "departments.yml"
+
+
+@lru_cache(maxsize=1)
+def _department_rules() -> list[tuple[str, str, list[list[str]]]]:
+    """(head, number, key-word alternatives) from the extractor's extract/data/departments.yml, if present."""
+    try:
+        import yaml
+
+        data = yaml.safe_load(EXTRACT_DEPARTMENTS.read_text(encoding="utf-8")) or {}
+    except (OSError, ImportError):
+        return []
+    rules = [("vu", d["name"], d["any"]) for d in data.get("departments") or []]
+    rules += [(d.get("head", "cuc"), d["name"], d["any"]) for d in data.get("offices") or []]
+    return rules
+
+
+def _named_department(s: str) -> Optional[str]:
+    """"Vụ Thực hành quyền công tố và kiểm sát xét xử hình sự" -> "Vụ 7 VKSND tối cao" (by its key words).
+
+    Only for a bare department name or one of the Supreme Procuracy: "Cục Thi hành án
+    dân sự tỉnh X" or "Vụ Pháp chế Bộ Tư pháp" belong to other bodies.
+    """
+    key = fold_key(s)
+    if key.endswith(" vksnd toi cao"):
+        key = key[: -len(" vksnd toi cao")]
+    head = key.split(" ", 1)[0]
+    # places and other bodies, case-sensitive: "Bộ Tư pháp" is a ministry, "cán bộ" is not
+    if head not in ("vu", "cuc") or re.search(r"\d", key) or \
+            re.search(r"\b(tỉnh|TP|huyện|quận|thị xã|Bộ|Sở|TAND|Công an)\b", nfc(s)):
+        return None
+    for rule_head, number, alternatives in _department_rules():
+        if rule_head == head and any(all(re.search(rf"\b{w}\b", key) for w in alt) for alt in alternatives):
+            return f"{number} VKSND tối cao"
+    return None
+
+
 def canonical_unit_name(name: str) -> str:
     """"Viện kiểm sát nhân dân tỉnh Bắc Giang" -> "VKSND tỉnh Bắc Giang"; "Vụ 7, VKSNDTC" -> "Vụ 7 VKSND tối cao"."""
     s = nfc(name).strip(" .,;:-–")
@@ -68,7 +105,7 @@ def canonical_unit_name(name: str) -> str:
     named = _departments().get(fold_key(s))
     if named is None and s.endswith(" VKSND tối cao"):
         named = _departments().get(fold_key(s[: -len(" VKSND tối cao")]))
-    return named or s
+    return named or _named_department(s) or s
 
 
 def unit_key(name: str) -> str:
@@ -260,3 +297,25 @@ def recompute_cluster_members(db) -> None:
         db.execute("delete from cluster_members")
         if members:
             db["cluster_members"].insert_all(members.values())
+
+
+def remove_orphans(db) -> dict:
+    """Delete entities no fact refers to any more (after re-extraction changed an article); returns counts."""
+    deleted = {}
+    with db.conn:
+        deleted["officials"] = db.execute("""
+            delete from officials where id not in (select official_id from appearances where official_id is not null)
+              and id not in (select recipient_official_id from awards where recipient_official_id is not null)""").rowcount
+        db.execute("delete from positions where official_id not in (select id from officials)")
+        used = """select unit_id from event_units union select unit_id from appearances where unit_id is not null
+                  union select recipient_unit_id from awards where recipient_unit_id is not null
+                  union select unit_id from roles union select unit_id from officials where unit_id is not null"""
+        db.execute(f"delete from unit_aliases where unit_id not in ({used})")
+        db.execute(f"delete from cluster_members where unit_id not in ({used})")
+        deleted["units"] = db.execute(f"delete from units where id not in ({used})").rowcount
+        deleted["clusters"] = db.execute("""
+            delete from clusters where id not in (select cluster_id from events where cluster_id is not null)
+              and id not in (select cluster_id from roles where cluster_id is not null)""").rowcount
+        deleted["documents"] = db.execute(
+            "delete from documents where id not in (select document_id from event_documents)").rowcount
+    return deleted

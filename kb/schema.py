@@ -46,7 +46,7 @@ TABLES = [
      "id", [("unit_id", "units", "id")], [["name_folded"], ["unit_id"]]),
     ("documents", {"id": str, "kind": str, "number": str, "date": str},
      "id", [], [["number"], ["kind"]]),
-    ("events", {"id": str, "article_id": str, "type": str, "types": str, "date": str, "year": int,
+    ("events", {"id": str, "article_id": str, "title": str, "type": str, "types": str, "date": str, "year": int,
                 "period": str, "online": int, "cluster_id": str, "scope": str, "province_id": str,
                 "province": str, "relevant": int},
      "id", [("article_id", "articles", "id"), ("cluster_id", "clusters", "id"), ("province_id", "provinces", "id")],
@@ -92,8 +92,16 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
     for name, columns, pk, fks, indexes in TABLES:
         if not db[name].exists():
             db[name].create(columns, pk=pk, foreign_keys=fks, if_not_exists=True)
+        else:  # a knowledge base built by an older version: add the columns it lacks
+            have = db[name].columns_dict
+            for col, typ in columns.items():
+                if col not in have:
+                    db[name].add_column(col, typ)
         for cols in indexes:
             db[name].create_index(cols, if_not_exists=True)
+    # events.title (label of the event in links) arrived later: fill it for older knowledge bases
+    db.execute("update events set title = (select a.title from articles a where a.id = events.article_id) "
+               "where title is null")
     if not db["articles_fts"].exists():
         db["articles"].enable_fts(FTS_COLUMNS, fts_version="FTS5", create_triggers=True, tokenize=FTS_TOKENIZE)
     _load_provinces(db)

@@ -14,6 +14,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 METADATA = ROOT / "metadata.yml"
 PLUGINS_DIR = Path(__file__).resolve().parent / "plugins"
+TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 DATABASE_NAME = "thidua"
 SETTINGS = {
     "sql_time_limit_ms": 3000,  # a slow ad-hoc query gives up instead of hogging the server
@@ -29,7 +30,8 @@ def make_datasette(db_path, metadata_path: Path = METADATA):
     from datasette.database import Database
 
     metadata = yaml.safe_load(metadata_path.read_text(encoding="utf-8")) if metadata_path.exists() else {}
-    ds = Datasette(metadata=metadata, plugins_dir=str(PLUGINS_DIR), settings=SETTINGS)
+    ds = Datasette(metadata=metadata, plugins_dir=str(PLUGINS_DIR), template_dir=str(TEMPLATES_DIR),
+                   settings=SETTINGS)
     ds.add_database(Database(ds, path=str(Path(db_path).resolve()), is_mutable=False), name=DATABASE_NAME)
     ds.remove_database("_memory")  # added because we passed no files; only our database is served
     return ds

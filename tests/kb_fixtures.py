@@ -163,3 +163,169 @@ def counts(db_path) -> dict:
 
 def dumps(obj) -> str:
     return json.dumps(obj, ensure_ascii=False, sort_keys=True)
+
+
+# --------------------------------------------------------------------------- a richer knowledge base
+# Invented articles over three years: two "Cụm thi đua số 4" (the procuracy sector's and a
+# province's), Cụm thi đua số 10 with VKSND tỉnh Long An spelled three ways, a block of the
+# Supreme Procuracy's departments, officials seen under two titles, awards to units and people.
+RICH_BASE = "https://kiemsat.example.vn/bai/"
+
+
+def _facts(text: str, items: list[dict], at: str) -> list[dict]:
+    """Give each item the evidence of the phrase its ``at`` key names (default: its name)."""
+    out = []
+    for item in items:
+        item = dict(item)
+        phrase = item.pop("_at", None) or item.get(at)
+        item["evidence"] = _ev(text, phrase, item.pop("_nth", 0))
+        out.append(item)
+    return out
+
+
+def _rich(slug, title, published, text, event, units, officials=(), awards=(), roles=(), documents=(),
+          relevant=True, spellings=None):
+    spellings = spellings or {}
+    mentions = [{"name": u, "surface": spellings.get(u, u), "evidence": _ev(text, spellings.get(u, u))} for u in units]
+    return RICH_BASE + slug, {
+        "url": RICH_BASE + slug, "source": "kiemsat.example.vn", "published": published, "title": title,
+        "author": "Thu Trang", "relevant": relevant, "text": text,
+        "event": {"online": False, "period": None, "scope": None, "cluster": None, **event},
+        "units": list(units), "unit_mentions": mentions,
+        "officials": _facts(text, list(officials), "name"), "awards": _facts(text, list(awards), "name"),
+        "roles": _facts(text, list(roles), "role"), "documents": _facts(text, list(documents), "number"),
+    }
+
+
+_R = [
+    _rich("cum-4-ky-giao-uoc-2022", "Cụm thi đua số 4 ký kết giao ước thi đua năm 2022", "2022-03-02",
+          "Ngày 1/3/2022, tại Viện KSND tỉnh Thái Nguyên, Cụm thi đua số 4 tổ chức hội nghị ký kết giao ước "
+          "thi đua năm 2022. Đồng chí Hoàng Văn Dũng, Viện trưởng VKSND tỉnh Thái Nguyên, Cụm trưởng, chủ trì "
+          "hội nghị. Đồng chí Nguyễn Văn An, Phó Viện trưởng VKSND tỉnh Bắc Giang, phát biểu. Tham dự có "
+          "VKSND tỉnh Phú Thọ và VKSND tỉnh Tuyên Quang.",
+          {"type": "ky_giao_uoc", "date": "2022-03-01", "period": "năm 2022", "cluster": "Cụm thi đua số 4"},
+          ["VKSND tỉnh Thái Nguyên", "VKSND tỉnh Bắc Giang", "VKSND tỉnh Phú Thọ", "VKSND tỉnh Tuyên Quang"],
+          officials=[{"name": "Hoàng Văn Dũng", "title": "Viện trưởng", "unit": "VKSND tỉnh Thái Nguyên",
+                      "role": "chủ trì"},
+                     {"name": "Nguyễn Văn An", "title": "Phó Viện trưởng", "unit": "VKSND tỉnh Bắc Giang",
+                      "role": "phát biểu"}],
+          roles=[{"unit": "VKSND tỉnh Thái Nguyên", "role": "Cụm trưởng", "cluster": "Cụm thi đua số 4",
+                  "year": 2022}],
+          spellings={"VKSND tỉnh Thái Nguyên": "Viện KSND tỉnh Thái Nguyên"}),
+    _rich("cum-4-tong-ket-2022", "Cụm thi đua số 4 tổng kết công tác thi đua, khen thưởng năm 2022", "2022-12-10",
+          "Ngày 9/12/2022, Cụm thi đua số 4 tổng kết công tác thi đua, khen thưởng năm 2022. Đồng chí Hoàng Văn "
+          "Dũng, Viện trưởng VKSND tỉnh Thái Nguyên, chủ trì hội nghị. Hội nghị thống nhất đề nghị tặng Cờ thi "
+          "đua của ngành Kiểm sát nhân dân cho VKSND tỉnh Phú Thọ. Hội nghị bầu VKSND tỉnh Bắc Giang làm "
+          "Cụm trưởng năm 2023, VKSND tỉnh Tuyên Quang làm Cụm phó. Dự hội nghị có VKSND tỉnh Bắc Giang.",
+          {"type": "tong_ket", "date": "2022-12-09", "period": "năm 2022", "cluster": "Cụm thi đua số 4"},
+          ["VKSND tỉnh Thái Nguyên", "VKSND tỉnh Phú Thọ", "VKSND tỉnh Bắc Giang", "VKSND tỉnh Tuyên Quang"],
+          officials=[{"name": "Hoàng Văn Dũng", "title": "Viện trưởng", "unit": "VKSND tỉnh Thái Nguyên",
+                      "role": "chủ trì", "_at": "Hoàng Văn "}],
+          awards=[{"name": "Cờ thi đua của ngành Kiểm sát nhân dân", "recipient": "VKSND tỉnh Phú Thọ",
+                   "status": "proposed", "year": 2022, "_at": "Cờ thi đua của ngành Kiểm sát nhân dân"}],
+          roles=[{"unit": "VKSND tỉnh Bắc Giang", "role": "Cụm trưởng", "cluster": "Cụm thi đua số 4", "year": 2023},
+                 {"unit": "VKSND tỉnh Tuyên Quang", "role": "Cụm phó", "cluster": "Cụm thi đua số 4",
+                  "year": 2023}]),
+    _rich("cum-4-tong-ket-2023", "Cụm thi đua số 4 tổng kết năm 2023, suy tôn Cụm trưởng năm 2024", "2023-12-20",
+          "Chiều 19/12/2023, tại Viện kiểm sát nhân dân tỉnh Bắc Giang, Cụm thi đua số 4 tổng kết công tác thi "
+          "đua năm 2023. Đồng chí Nguyễn Văn An, Viện trưởng VKSND tỉnh Bắc Giang, Cụm trưởng, chủ trì. Đồng chí "
+          "Phạm Thu Hà, Phó Viện trưởng VKSND tối cao, dự và phát biểu chỉ đạo. Hội nghị suy tôn VKSND tỉnh "
+          "Phú Thọ là Cụm trưởng năm 2024. Tham dự có VKSND tỉnh Thái Nguyên và VKSND tỉnh Tuyên Quang.",
+          {"type": "tong_ket", "date": "2023-12-19", "period": "năm 2023", "cluster": "Cụm thi đua số 4"},
+          ["VKSND tỉnh Bắc Giang", "VKSND tỉnh Phú Thọ", "VKSND tỉnh Thái Nguyên", "VKSND tỉnh Tuyên Quang",
+           "VKSND tối cao"],
+          officials=[{"name": "Nguyễn Văn An", "title": "Viện trưởng", "unit": "VKSND tỉnh Bắc Giang",
+                      "role": "chủ trì"},
+                     {"name": "Phạm Thu Hà", "title": "Phó Viện trưởng", "unit": "VKSND tối cao", "role": "dự"}],
+          roles=[{"unit": "VKSND tỉnh Bắc Giang", "role": "Cụm trưởng", "cluster": "Cụm thi đua số 4", "year": 2023},
+                 {"unit": "VKSND tỉnh Phú Thọ", "role": "Cụm trưởng", "cluster": "Cụm thi đua số 4", "year": 2024,
+                  "_at": "Cụm trưởng năm 2024"}],
+          spellings={"VKSND tỉnh Bắc Giang": "Viện kiểm sát nhân dân tỉnh Bắc Giang"}),
+    _rich("cum-4-nghe-an-2023", "Cụm thi đua số 4 VKSND tỉnh Nghệ An ký giao ước năm 2023", "2023-02-15",
+          "Ngày 14/2/2023, Cụm thi đua số 4 thuộc VKSND tỉnh Nghệ An gồm VKSND huyện Nghi Lộc, VKSND huyện "
+          "Hưng Nguyên và VKSND TP Vinh ký kết giao ước thi đua năm 2023. VKSND huyện Nghi Lộc là Cụm trưởng.",
+          {"type": "ky_giao_uoc", "date": "2023-02-14", "period": "năm 2023", "cluster": "Cụm thi đua số 4",
+           "scope": "VKSND tỉnh Nghệ An"},
+          ["VKSND huyện Nghi Lộc", "VKSND huyện Hưng Nguyên", "VKSND TP Vinh"],
+          roles=[{"unit": "VKSND huyện Nghi Lộc", "role": "Cụm trưởng", "cluster": "Cụm thi đua số 4",
+                  "year": 2023}]),
+    _rich("cum-10-tong-ket-2022", "Cụm thi đua số 10 tổng kết công tác thi đua năm 2022", "2022-12-16",
+          "Ngày 15/12/2022, Cụm thi đua số 10 tổ chức hội nghị tổng kết công tác thi đua năm 2022 tại VKSND "
+          "tỉnh Long An. Đồng chí Lê Hoàng Minh, Viện trưởng VKSND tỉnh Long An, Cụm trưởng, chủ trì hội nghị. "
+          "Hội nghị đề nghị tặng Cờ thi đua của Chính phủ cho VKSND tỉnh Long An. Hội nghị bầu VKSND tỉnh "
+          "Tiền Giang làm Cụm trưởng năm 2023. Dự có VKSND tỉnh Bến Tre và VKSND tỉnh Đồng Tháp.",
+          {"type": "tong_ket", "date": "2022-12-15", "period": "năm 2022", "cluster": "Cụm thi đua số 10"},
+          ["VKSND tỉnh Long An", "VKSND tỉnh Tiền Giang", "VKSND tỉnh Bến Tre", "VKSND tỉnh Đồng Tháp"],
+          officials=[{"name": "Lê Hoàng Minh", "title": "Viện trưởng", "unit": "VKSND tỉnh Long An",
+                      "role": "chủ trì"}],
+          awards=[{"name": "Cờ thi đua của Chính phủ", "recipient": "VKSND tỉnh Long An", "status": "proposed",
+                   "year": 2022}],
+          roles=[{"unit": "VKSND tỉnh Long An", "role": "Cụm trưởng", "cluster": "Cụm thi đua số 10", "year": 2022},
+                 {"unit": "VKSND tỉnh Tiền Giang", "role": "Cụm trưởng", "cluster": "Cụm thi đua số 10",
+                  "year": 2023, "_at": "Cụm trưởng năm 2023"}]),
+    _rich("cum-10-so-ket-2023", "Cụm thi đua số 10 sơ kết 6 tháng đầu năm 2023", "2023-07-06",
+          "Ngày 5/7/2023, Cụm thi đua số 10 sơ kết công tác thi đua 6 tháng đầu năm 2023 theo hình thức trực "
+          "tuyến, điểm cầu chính tại VKSND tỉnh Tiền Giang (Cụm trưởng). Đồng chí Lê Hoàng Minh, Viện trưởng "
+          "Viện KSND tỉnh Long An, phát biểu. Tham dự có VKSND tỉnh Bến Tre và VKSND tỉnh Đồng Tháp.",
+          {"type": "so_ket", "date": "2023-07-05", "period": "6 tháng đầu năm 2023", "online": True,
+           "cluster": "Cụm thi đua số 10"},
+          ["VKSND tỉnh Tiền Giang", "VKSND tỉnh Long An", "VKSND tỉnh Bến Tre", "VKSND tỉnh Đồng Tháp"],
+          officials=[{"name": "Lê Hoàng Minh", "title": "Viện trưởng", "unit": "Viện KSND tỉnh Long An",
+                      "role": "phát biểu"}],
+          roles=[{"unit": "VKSND tỉnh Tiền Giang", "role": "Cụm trưởng", "cluster": "Cụm thi đua số 10",
+                  "year": 2023}],
+          spellings={"VKSND tỉnh Long An": "Viện KSND tỉnh Long An"}),
+    _rich("long-an-trao-thuong-2024", "Viện kiểm sát nhân dân tỉnh Long An đón nhận Bằng khen", "2024-01-12",
+          "Sáng 11/1/2024, Viện kiểm sát nhân dân tỉnh Long An tổ chức lễ đón nhận Bằng khen của Thủ tướng Chính "
+          "phủ. Đồng chí Phạm Thu Hà, Phó Viện trưởng thường trực VKSND tối cao, trao Bằng khen. Dịp này, "
+          "đồng chí Lê Hoàng Minh nhận danh hiệu Chiến sĩ thi đua toàn quốc.",
+          {"type": "trao_thuong", "date": "2024-01-11"},
+          ["VKSND tỉnh Long An", "VKSND tối cao"],
+          officials=[{"name": "Phạm Thu Hà", "title": "Phó Viện trưởng thường trực", "unit": "VKSND tối cao",
+                      "role": "trao thưởng"},
+                     {"name": "Lê Hoàng Minh", "title": None, "unit": "VKSND tỉnh Long An", "role": "nhận thưởng"}],
+          awards=[{"name": "Bằng khen của Thủ tướng Chính phủ", "recipient": "Viện kiểm sát nhân dân tỉnh Long An",
+                   "status": "conferred", "year": 2024},
+                  {"name": "Chiến sĩ thi đua toàn quốc", "recipient": "Lê Hoàng Minh", "status": "conferred",
+                   "year": 2024}],
+          spellings={"VKSND tỉnh Long An": "Viện kiểm sát nhân dân tỉnh Long An"}),
+    _rich("khoi-2-binh-xet-2024", "Khối thi đua số 2 VKSND tối cao bình xét thi đua năm 2024", "2024-11-28",
+          "Ngày 27/11/2024, Khối thi đua số 2 gồm các đơn vị Vụ 7, Vụ Thi đua - Khen thưởng và Văn phòng VKSND "
+          "tối cao họp bình xét thi đua năm 2024. Đồng chí Phạm Thu Hà, Phó Viện trưởng VKSND tối cao, dự. "
+          "Khối đề nghị tặng Cờ thi đua của ngành Kiểm sát nhân dân cho Vụ 7 VKSND tối cao. Hội nghị đề cử "
+          "Vụ 7 là đơn vị Khối trưởng năm 2025.",
+          {"type": "binh_xet", "date": "2024-11-27", "period": "năm 2024", "cluster": "Khối thi đua số 2",
+           "scope": "VKSND tối cao"},
+          ["Vụ 7 VKSND tối cao", "Vụ 16 VKSND tối cao", "Văn phòng VKSND tối cao"],
+          officials=[{"name": "Phạm Thu Hà", "title": "Phó Viện trưởng", "unit": "VKSND tối cao", "role": "dự"}],
+          awards=[{"name": "Cờ thi đua của ngành Kiểm sát nhân dân", "recipient": "Vụ 7 VKSND tối cao",
+                   "status": "proposed", "year": 2024}],
+          roles=[{"unit": "Vụ 7 VKSND tối cao", "role": "Khối trưởng", "cluster": "Khối thi đua số 2", "year": 2025}],
+          spellings={"Vụ 7 VKSND tối cao": "Vụ 7", "Vụ 16 VKSND tối cao": "Vụ Thi đua - Khen thưởng",
+                     "Văn phòng VKSND tối cao": "Văn phòng VKSND tối cao"}),
+    _rich("xet-xu-luu-dong", "Xét xử lưu động vụ án cố ý gây thương tích", "2024-05-10",
+          "Ngày 9/5/2024, Tòa án nhân dân tỉnh Long An phối hợp VKSND tỉnh Long An xét xử lưu động vụ án "
+          "cố ý gây thương tích.",
+          {"type": None, "date": "2024-05-09"}, [], relevant=False),
+]
+RICH_RECORDS = dict(_R)
+
+
+def rich_extract(page: dict) -> dict:
+    record = copy.deepcopy(RICH_RECORDS.get(page["url"]) or RECORDS[page["url"]])
+    record["id"] = str(page["id"])
+    return record
+
+
+def built_rich_db(tmp_path):
+    """The small fixture's pages plus the richer articles, built into one knowledge base."""
+    from kb.build import build
+
+    path = tmp_path / "thidua.db"
+    write_pages(path, with_broken=False)
+    db = sqlite_utils.Database(path)
+    db["pages"].insert_all([
+        page_row(url, f"<html><body><article><h1>{r['title']}</h1><p>{r['text']}</p></article></body></html>")
+        for url, r in RICH_RECORDS.items()], pk="id")
+    build(path, rich_extract, progress=False)
+    return path

@@ -72,3 +72,40 @@ def test_map_and_dashboards_are_configured(db_path):
     per_year = get_json(db_path, "/thidua.json?sql=" + __import__("urllib.parse").parse.quote(
         "select year, type, count(*) as n from events where relevant = 1 group by year, type") + "&_shape=array")
     assert {(r["year"], r["type"]) for r in per_year} == {(2020, "so_ket"), (2023, "tong_ket"), (2024, "trao_thuong")}
+
+
+@pytest.fixture(scope="module")
+def rich_db(tmp_path_factory):
+    from kb_fixtures import built_rich_db
+
+    return built_rich_db(tmp_path_factory.mktemp("rich"))
+
+
+@pytest.mark.parametrize("spelling", ["VKSND tỉnh Long An", "Viện KSND tỉnh Long An", "vien kiem sat nhan dan long an",
+                                      "Viện kiểm sát nhân dân tỉnh Long An", "long an"])
+def test_awards_received_by_a_unit_whatever_the_spelling(rich_db, spelling):
+    rows = q(rich_db, "unit_awards", unit=spelling)
+    assert [(r["year"], r["award"], r["unit"], r["status"]) for r in rows] == [
+        (2022, "Cờ thi đua của Chính phủ", "VKSND tỉnh Long An", "proposed"),
+        (2024, "Bằng khen của Thủ tướng Chính phủ", "VKSND tỉnh Long An", "conferred")]
+    assert all(r["evidence_text"] in r["evidence_sentence"] for r in rows)
+    assert q(rich_db, "unit_awards", unit="") == []  # an empty form lists nothing, not everything
+
+
+def test_the_four_questions_on_a_richer_knowledge_base(rich_db):
+    events = q(rich_db, "cluster_events_by_year", cluster="Cụm thi đua số 4", scope="")
+    assert {(r["year"], r["scope"]) for r in events} >= {(2022, "ngành Kiểm sát nhân dân"), (2023, "VKSND tỉnh Nghệ An")}
+    leaders = {(r["cluster"], r["year"], r["role"]): r["unit"] for r in q(rich_db, "cluster_leaders", cluster="cum 10")}
+    assert leaders == {("Cụm thi đua số 10", 2022, "Cụm trưởng"): "VKSND tỉnh Long An",
+                       ("Cụm thi đua số 10", 2023, "Cụm trưởng"): "VKSND tỉnh Tiền Giang"}
+    profile = q(rich_db, "official_profile", name="Lê Hoàng Minh")
+    assert {r["title"] for r in profile if r["fact"] == "position"} == {"Viện trưởng"}
+    assert [r["date"] for r in profile if r["fact"] == "appearance"] == ["2022-12-15", "2023-07-05", "2024-01-11"]
+    timeline = q(rich_db, "unit_timeline", unit="Viện KSND Long An")
+    assert {r["fact"] for r in timeline} == {"event", "role", "award"} and all(r["event_id"] for r in timeline)
+
+
+def test_search_snippets_keep_the_accents(rich_db):
+    rows = q(rich_db, "search_events", q="thi dua Long An")
+    assert rows and all("<mark>" in r["snippet"] for r in rows)
+    assert any("<mark>thi</mark> <mark>đua</mark>" in r["snippet"] for r in rows)
