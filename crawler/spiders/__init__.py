@@ -1,0 +1,1 @@
+"""The one generic spider (news.py), configured by crawler/sources/*.yml."""

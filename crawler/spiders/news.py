@@ -1,0 +1,264 @@
+"""The one generic news spider: listings -> article pages, driven by crawler/sources/*.yml.
+
+Per source it walks each listing newest first (page 1, 2, ... via the configured
+pagination pattern), collects the links inside ``listing_links`` that match
+``article_pattern``, and fetches those not yet stored. It never stops on a fault:
+404s, 500s, timeouts, redirect loops and unusable pages become ``CrawlErrorItem``s
+(or stored pages flagged with a problem).
+
+Redirects are followed here rather than by Scrapy's middleware, so that a loop is
+reported as one error with its chain, and a redirect to an article already stored
+(or already queued) costs no further request.
+"""
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+from typing import Optional
+
+import scrapy
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import TextResponse
+
+from crawler import store
+from crawler.items import CrawlErrorItem, PageItem
+from crawler.sources import Source, load_sources, stored_url
+
+MAX_REDIRECTS = 5
+MIN_ARTICLE_TEXT = 200   # characters of paragraph text below which a page holds no article
+TEXT_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
+META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+
+
+def _truthy(value) -> bool:
+    return value is True or str(value).lower() in ("1", "true", "yes", "on")
+
+
+class NewsSpider(scrapy.Spider):
+    name = "news"
+
+    def __init__(self, sources=None, mirror_url: Optional[str] = None, incremental=False, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        names = [n for n in sources.split(",") if n] if isinstance(sources, str) else sources
+        self.sources: list[Source] = load_sources(names or None, mirror_url=mirror_url)
+        self.source_by_name = {s.name: s for s in self.sources}
+        self.allowed_domains = sorted({s.host for s in self.sources})
+        self.incremental = _truthy(incremental)
+        self.mirror_url = mirror_url
+        self.known: set[str] = set()       # stored before this run (read at start)
+        self.failed_before: set[str] = set()  # met by an earlier run but not storable (404, robots...)
+        self.scheduled: set[str] = set()   # article URLs requested in this run
+
+    # ------------------------------------------------------------------ start
+    async def start(self):
+        db = store.open_db(self.settings.get("THIDUA_DB"))
+        try:
+            self.known = store.known_article_urls(db)
+            self.failed_before = store.failed_urls(db)
+        finally:
+            db.conn.close()
+        self.logger.info("%d article URLs already stored will not be fetched again", len(self.known))
+        for source in self.sources:
+            for listing in source.listings:
+                yield self._listing_request(source, listing, 1)
+            for feed in source.feeds:
+                yield scrapy.Request(feed, callback=self.parse_feed, errback=self.on_error,
+                                     meta=self._meta(source, kind="feed"))
+
+    def _meta(self, source: Source, **extra) -> dict:
+        # handle_httpstatus_all: every status reaches the callback (redirects and errors are ours).
+        return {"source": source.name, "handle_httpstatus_all": True, **extra}
+
+    def _listing_request(self, source: Source, listing: str, page: int) -> Optional[scrapy.Request]:
+        url = source.listing_page_url(listing, page)
+        if url is None:
+            return None
+        return scrapy.Request(url, callback=self.parse_listing, errback=self.on_error,
+                              meta=self._meta(source, kind="listing", listing=listing, page=page, link=url))
+
+    def _article_request(self, source: Source, url: str) -> scrapy.Request:
+        return scrapy.Request(url, callback=self.parse_article, errback=self.on_error,
+                              meta=self._meta(source, kind="article", link=url))
+
+    # ------------------------------------------------------------------ listings
+    def parse_listing(self, response):
+        source = self.source_by_name[response.meta["source"]]
+        self.crawler.stats.inc_value("thidua/listing_pages")
+        faults = self._redirect_or_fault(response, source)
+        if faults is not None:
+            yield from faults
+            return
+        if not isinstance(response, TextResponse):
+            yield self._error(response.url, source, f"listing is not HTML ({self._content_type(response)})",
+                              response.status)
+            return
+        scope = response.css(source.listing_links) if source.listing_links else [response]
+        links = self._article_links(response, source, scope)
+        yield from self._follow_articles(source, links)
+        if not links:
+            if response.meta["page"] == 1:  # an empty first page means the layout or the config is wrong
+                yield self._error(response.url, source, "listing has no article links (listing_links "
+                                  f"{source.listing_links!r} matched {len(scope)} blocks)", response.status)
+            return  # past the last page
+        if self.incremental and all(self._stored(u) in self.known or self._stored(u) in self.failed_before
+                                    for u in links):
+            self.logger.info("incremental: every article on %s is stored; stop paging", response.url)
+            return
+        next_request = self._listing_request(source, response.meta["listing"], response.meta["page"] + 1)
+        if next_request is not None:
+            yield next_request
+
+    def parse_feed(self, response):
+        source = self.source_by_name[response.meta["source"]]
+        self.crawler.stats.inc_value("thidua/listing_pages")
+        faults = self._redirect_or_fault(response, source)
+        if faults is not None:
+            yield from faults
+            return
+        try:
+            hrefs = response.xpath("//item/link/text() | //*[local-name()='entry']/*[local-name()='link']/@href").getall()
+        except (AttributeError, ValueError):
+            hrefs = []
+        links = []
+        for href in hrefs:
+            url = source.canonical_article_url(response.urljoin(href.strip()))
+            if url and url not in links:
+                links.append(url)
+        yield from self._follow_articles(source, links)
+
+    def _article_links(self, response, source: Source, scope) -> list[str]:
+        links: list[str] = []
+        for block in scope:
+            for href in block.css("a::attr(href)").getall():
+                url = source.canonical_article_url(response.urljoin(href.strip()))
+                if url and url not in links:
+                    links.append(url)
+        return links
+
+    def _follow_articles(self, source: Source, links):
+        for url in links:
+            if self._stored(url) in self.known or url in self.scheduled:
+                continue
+            self.scheduled.add(url)
+            yield self._article_request(source, url)
+
+    # ------------------------------------------------------------------ articles
+    def parse_article(self, response):
+        source = self.source_by_name[response.meta["source"]]
+        self.crawler.stats.inc_value("thidua/article_pages")
+        faults = self._redirect_or_fault(response, source)
+        if faults is not None:
+            yield from faults
+            return
+        is_article, problem = self._assess(response, source)
+        if "dataloss" in response.flags:
+            truncated = "truncated body (connection closed before the announced Content-Length)"
+            problem = f"{truncated}; {problem}" if problem else truncated
+        body = response.body or b""
+        yield PageItem(
+            url=self._stored(response.meta.get("link") or response.url),
+            final_url=self._stored(response.url),
+            source=source.name,
+            status=response.status,
+            fetched_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            content_hash=store.content_hash(body),
+            html=body,
+            content_type=self._content_type(response) or None,
+            encoding=self._declared_encoding(response),
+            is_article=is_article,
+            problem=problem,
+        )
+
+    def _assess(self, response, source: Source) -> tuple[bool, Optional[str]]:
+        """Does the page hold an article? (False, reason) for pages stored but unusable."""
+        body = response.body or b""
+        content_type = self._content_type(response).lower()
+        if not body.strip():
+            return False, "empty body"
+        if b"\x00" in body[:4096]:
+            return False, f"binary content (Content-Type: {content_type or 'none'})"
+        if not isinstance(response, TextResponse) or (content_type and not content_type.startswith(TEXT_TYPES)):
+            return False, f"not HTML (Content-Type: {content_type or 'none'})"
+        body_selector = (source.selectors or {}).get("body")
+        if body_selector:
+            if not response.css(body_selector):
+                return False, f"no article body (selector {body_selector!r} matched nothing)"
+            return True, None
+        text = " ".join(t.strip() for t in response.css("p ::text").getall())
+        if len(text) < MIN_ARTICLE_TEXT:
+            return False, "no article text (too little paragraph text)"
+        return True, None
+
+    # ------------------------------------------------------------------ shared
+    def _redirect_or_fault(self, response, source: Source):
+        """None if the response is a page to parse; else the items/requests replacing it."""
+        status = response.status
+        if 300 <= status < 400 and status != 304:
+            return list(self._follow_redirect(response, source))
+        if status >= 400:  # recorded under the URL as linked, which is what later runs will meet again
+            return [self._error(response.meta.get("link") or response.url, source, f"HTTP {status}", status)]
+        return None
+
+    def _follow_redirect(self, response, source: Source):
+        location = response.headers.get("Location")
+        if not location:
+            yield self._error(response.url, source, f"HTTP {response.status} without Location", response.status)
+            return
+        target = response.urljoin(location.decode("latin-1").strip())
+        chain = [*response.meta.get("redirect_chain", []), response.url]
+        kind = response.meta.get("kind")
+        if target in chain:
+            yield self._error(chain[0], source, "redirect loop: " + " -> ".join(self._stored(u) for u in [*chain, target]), response.status)
+            return
+        if len(chain) >= MAX_REDIRECTS:
+            yield self._error(chain[0], source, f"more than {MAX_REDIRECTS} redirects", response.status)
+            return
+        if kind == "article":
+            if self._stored(target) in self.known or target in self.scheduled:
+                return  # the article it points to is stored or queued already
+            self.scheduled.add(target)
+        meta = {k: v for k, v in response.meta.items()
+                if k in ("source", "kind", "listing", "page", "link", "handle_httpstatus_all")}
+        meta["redirect_chain"] = chain
+        yield response.request.replace(url=target, meta=meta)
+
+    def on_error(self, failure):
+        request = failure.request
+        source = request.meta.get("source")
+        if failure.check(IgnoreRequest):
+            reason = str(failure.value) or "ignored"
+            if "robots.txt" in reason:
+                self.crawler.stats.inc_value("thidua/robots_disallowed")
+        else:
+            name = type(failure.value).__name__
+            message = str(failure.value)
+            if "Timeout" in name or "timed out" in message.lower():
+                reason = f"timeout ({name})"
+            elif "max size" in message or "larger than download max size" in message:
+                reason = f"too large: {message}"
+            else:
+                reason = f"{name}: {message}"[:500]
+        yield CrawlErrorItem(url=self._stored(request.meta.get("link") or request.url), source=source,
+                             reason=reason, status=None)
+
+    def _stored(self, url: str) -> str:
+        return stored_url(url, self.mirror_url)
+
+    def _error(self, url, source: Source, reason: str, status=None) -> CrawlErrorItem:
+        return CrawlErrorItem(url=self._stored(url), source=source.name, reason=reason, status=status)
+
+    @staticmethod
+    def _content_type(response) -> str:
+        return (response.headers.get("Content-Type") or b"").decode("latin-1").strip()
+
+    @staticmethod
+    def _declared_encoding(response) -> Optional[str]:
+        """The charset the page declares (header, then <meta>); else what Scrapy inferred."""
+        content_type = (response.headers.get("Content-Type") or b"").decode("latin-1")
+        match = re.search(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", content_type, re.I)
+        if match:
+            return match.group(1).lower()
+        match = META_CHARSET.search((response.body or b"")[:4096])
+        if match:
+            return match.group(1).decode("ascii", "replace").lower()
+        return response.encoding if isinstance(response, TextResponse) else None
