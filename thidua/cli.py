@@ -31,6 +31,17 @@ def cli():
 
 
 # --------------------------------------------------------------------------- extract
+def _run_crawl(**kwargs) -> dict:
+    """crawler.run.crawl with configuration mistakes turned into clear usage errors."""
+    from crawler.run import crawl as run_crawl
+    from crawler.sources import SourceConfigError
+
+    try:
+        return run_crawl(**kwargs)
+    except SourceConfigError as exc:
+        raise click.UsageError(str(exc)) from None
+
+
 def _iter_input_files(paths):
     for p in paths:
         p = Path(p)
@@ -96,16 +107,16 @@ def extract(paths, evidence, output, progress):
               help="Scrapy JOBDIR: a crawl stopped at any point resumes from here.")
 @click.option("--mirror-url", default=None, metavar="URL",
               help="Base URL of a running offline mirror (for the mirror_* sources).")
-def crawl(sources, db_path, max_pages, redis_url, jobdir, mirror_url):
+@click.option("--incremental", is_flag=True,
+              help="Visit listings newest first and stop paging at a page of known articles.")
+def crawl(sources, db_path, max_pages, redis_url, jobdir, mirror_url, incremental):
     """Crawl the configured sources and store the raw pages.
 
     Polite by default: robots.txt obeyed, AutoThrottle, at most 2 concurrent
     requests per domain. A URL already stored is not fetched again.
     """
-    from crawler.run import crawl as run_crawl
-
-    stats = run_crawl(db_path, list(sources) or None, max_pages=max_pages, redis_url=redis_url,
-                      jobdir=jobdir, mirror_url=mirror_url)
+    stats = _run_crawl(db_path=db_path, source_names=list(sources) or None, max_pages=max_pages,
+                       redis_url=redis_url, jobdir=jobdir, mirror_url=mirror_url, incremental=incremental)
     click.echo(json.dumps(stats, ensure_ascii=False), err=True)
 
 
@@ -167,10 +178,10 @@ def update(sources, db_path, mirror_url, jobs):
     Listings are revisited newest first and paging stops at a page of known
     articles, so a run on unchanged sites fetches only listing pages.
     """
-    from crawler.run import crawl as run_crawl
     from kb.build import build as run_build
 
-    stats = {"crawl": run_crawl(db_path, list(sources) or None, incremental=True, mirror_url=mirror_url)}
+    stats = {"crawl": _run_crawl(db_path=db_path, source_names=list(sources) or None, incremental=True,
+                                 mirror_url=mirror_url)}
     stats["build"] = run_build(db_path, extract_page, jobs=jobs, progress=None)
     click.echo(json.dumps(stats, ensure_ascii=False), err=True)
 
@@ -219,13 +230,12 @@ def demo(db_path, serve, host, port):
     Ctrl-C stops everything; nothing is left running.
     """
     from crawler.mirror.server import MirrorServer
-    from crawler.run import crawl as run_crawl
     from crawler.sources import mirror_source_names
     from kb.build import build as run_build
 
     with MirrorServer() as mirror:
         click.echo(f"mirror: serving the offline sites at {mirror.url}", err=True)
-        stats = run_crawl(db_path, mirror_source_names(), mirror_url=mirror.url)
+        stats = _run_crawl(db_path=db_path, source_names=mirror_source_names(), mirror_url=mirror.url)
         click.echo(f"crawl: {json.dumps(stats, ensure_ascii=False)}", err=True)
     stats = run_build(db_path, extract_page, progress=None)
     click.echo(f"build: {json.dumps(stats, ensure_ascii=False)}", err=True)
