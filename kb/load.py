@@ -124,7 +124,10 @@ def store_record(db, page: dict, record: dict, version: int) -> str:
         "extracted_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
     }], "upsert")
     _delete_facts(db, aid)
-    _store_event(db, aid, record, text or "")
+    # An event row means emulation work was reported: off-topic articles stay searchable
+    # in `articles` but add no event (nor units, officials... hanging off one).
+    if record.get("relevant"):
+        _store_event(db, aid, record, text or "")
     return aid
 
 

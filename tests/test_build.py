@@ -15,7 +15,7 @@ def test_build_twice_adds_no_rows(tmp_path):
     assert first == {"pages": 5, "extracted": 4, "relevant": 3, "skipped": 0, "errors": 1, "superseded": 0}
     # Only the broken page is pending again (it is retried), nothing is re-extracted.
     assert second["extracted"] == 0 and second["errors"] == 1
-    assert before["articles"] == 4 and before["events"] == 4
+    assert before["articles"] == 4 and before["events"] == 3  # one event per relevant article
 
 
 def test_one_bad_page_does_not_stop_the_build(tmp_path):
