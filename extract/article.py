@@ -232,6 +232,10 @@ def layout(text: str, title: Optional[str], lead_chars: int = 500) -> Layout:
     head_limit = min(len(text), 3000)
     if title:
         t = text.find(title[:60], 0, head_limit)
+        # The headline heads the page; the same words under a photo further down (a caption
+        # repeating the title) are body text, so a paragraph before the match rules it out.
+        if t >= 0 and any(len(l) > 200 for l in text[:t].split("\n")):
+            t = -1
         if t >= 0:
             title_start = t
             title_end = text.find("\n", t)
@@ -267,7 +271,9 @@ def from_html_bytes(data: bytes, url: Optional[str] = None, selectors: Optional[
 def from_html(html: str, url: Optional[str] = None, selectors: Optional[dict] = None) -> Article:
     """trafilatura's text and metadata; site selectors (CSS) override them where they match.
 
-    ``selectors`` keys: title, date, body, author, remove (CSS), date_format (strptime hint).
+    ``selectors`` keys: title, date, lead, body, author, remove (CSS), date_format (strptime
+    hint). A ``lead`` (the standfirst many sites set apart from the body) comes before the
+    body text unless the body already holds it.
     """
     try:
         return _from_html(html, url, selectors or {})
@@ -296,6 +302,9 @@ def _from_html(html: str, url: Optional[str], selectors: dict) -> Article:
                                       include_comments=False, include_tables=True,
                                       date_extraction_params=set_date_params(extensive=False))
     body = picked.get("body") or (getattr(doc, "text", None) if doc is not None else None) or ""
+    lead = picked.get("lead")
+    if lead and fold_keep_length(" ".join(lead.split()))[:80] not in fold_keep_length(" ".join(body.split())):
+        body = lead + "\n\n" + body
     body = clean_text(unicodedata.normalize("NFC", body))
     if len(body.split()) < MIN_WORDS:
         return Article(text="", url=url, source=_host(url), skip_reason="no article text")
@@ -352,7 +361,7 @@ def _apply_selectors(tree, selectors: dict) -> dict:
                 el.drop_tree()
         except Exception:
             continue
-    for key in ("title", "date", "author", "body"):
+    for key in ("title", "date", "author", "lead", "body"):
         for sel in _as_list(selectors.get(key)):
             try:
                 found = CSSSelector(sel)(tree)

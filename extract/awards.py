@@ -19,7 +19,7 @@ from typing import Optional
 
 from ._data import load
 from .text import Document, fold
-from .units import Mention, _trailer_start, all_mentions, sentence_bounds, Index
+from .units import _TITLE_BEFORE, Mention, _trailer_start, all_mentions, sentence_bounds, Index
 
 _AFTER = re.compile(r"[\s”\"']*(?:\(\S+\)\s*)?(?:năm\s+\d{4}\s*)?(?:,\s*)?(?:cho|đối\s+với|là|tặng(?:\s+cho)?)\s+", re.I)
 _GOM = re.compile(r"[^.;]{0,40}?\bgồm\s*(?:có\s*)?:\s*")
@@ -63,7 +63,7 @@ def _award_spans(doc: Document, mentions: list[Mention]) -> list[dict]:
                 text = cm.group()
                 end = cm.end()
             parts.append(" ".join(text.split()))
-        name = " ".join(parts).strip()
+        name = " ".join(re.sub(r"[“”„\"]", "", " ".join(parts)).split())  # the name without quotes
         name = name[0].upper() + name[1:]
         out.append({"name": name, "start": m.start(), "end": end, "head": fold(parts[0])})
     return out
@@ -83,7 +83,7 @@ def _units_from(doc: Document, pos: int, index: Index, limit: int) -> tuple[list
         gap = t[p:m.start]
         if got and not _JOIN.fullmatch(gap) and gap.strip(" ,;") != "":
             break
-        if not got and gap.strip() and not re.fullmatch(r"(?:các\s+)?(?:đơn\s+vị\s*:?)?\s*", gap):
+        if not got and gap.strip() and not re.fullmatch(r"(?:các\s+)?(?:đơn\s+vị|tập\s+thể)?\s*:?\s*", gap):
             break
         got.append(m)
         p = m.end
@@ -122,7 +122,48 @@ def _list_after(doc: Document, pos: int, index: Index) -> list[Mention]:
     return got
 
 
-def find_awards(doc: Document, units: list[dict], year: Optional[int]) -> list[dict]:
+_PERSON_INTRO = re.compile(r"(?:các\s+)?(?:đồng\s+chí|ông|bà|cá\s+nhân)?\s*:?\s*", re.I)
+# where the ceremony is held is no recipient: "tại (trụ sở) VKSND tỉnh X"
+_PLACE_BEFORE = re.compile(r"\btai\s+(?:tru\s+so|hoi\s+truong|tru\s+so\s+lam\s+viec)?\s*(?:cua\s+)?$")
+_PASSIVE = re.compile(r"\b(?:được|nhận|đón\s+nhận)\b", re.I)
+
+
+def _people_spans(doc: Document, officials: Optional[list]) -> list[tuple[int, int, str]]:
+    """Every occurrence of the officials' names in the text: (start, end, name), sorted."""
+    out = []
+    for o in officials or []:
+        name = o.get("name")
+        if not name:
+            continue
+        for m in re.finditer(r"(?<![\w])" + r"\s+".join(map(re.escape, name.split())) + r"(?![\w])", doc.text):
+            out.append((m.start(), m.end(), name))
+    return sorted(out)
+
+
+def _people_after(doc: Document, pos: int, end: int, people: list) -> list[str]:
+    """"cho (các đồng chí:) A, Title; B, Title và C": the named people a list starts with."""
+    intro = _PERSON_INTRO.match(doc.text, pos)
+    p = intro.end() if intro else pos
+    tm = _title_rx().match(doc.folded, p)
+    if tm:  # "cho Kiểm sát viên Nguyễn Văn A"
+        p = tm.end() + len(doc.text[tm.end():]) - len(doc.text[tm.end():].lstrip())
+    inside = [x for x in people if pos <= x[0] < end]
+    if not inside or inside[0][0] != p:
+        return []
+    names = []
+    for s, e, name in inside:
+        if name not in names:
+            names.append(name)
+    return names
+
+
+@lru_cache(maxsize=1)
+def _title_rx() -> re.Pattern:
+    from .officials import _vocab as titles
+    return titles()["titles"]
+
+
+def find_awards(doc: Document, units: list[dict], year: Optional[int], officials: Optional[list] = None) -> list[dict]:
     t = doc.text
     if not t.strip():
         return []
@@ -138,6 +179,7 @@ def find_awards(doc: Document, units: list[dict], year: Optional[int]) -> list[d
     prev_end_in_sentence: dict[int, int] = {}
     prev_recipients: Optional[list] = None
     prev_end = -1
+    people = _people_spans(doc, officials)
 
     for a in spans:
         s0, s1 = sentence_bounds(doc, a["start"])
@@ -163,7 +205,10 @@ def find_awards(doc: Document, units: list[dict], year: Optional[int]) -> list[d
         elif after:
             p = after.end()
             got, end = _units_from(doc, p, index, s1)
-            if got:
+            persons = _people_after(doc, p, s1, people) if people else []
+            if persons:
+                recipients, consumed = persons, p
+            elif got:
                 recipients, consumed = got, end
             elif _COUNT.match(t, p) or (_SINGULAR.match(t, p) and not _GENERIC.match(t, p)):
                 recipients, consumed = [None], p
@@ -179,7 +224,16 @@ def find_awards(doc: Document, units: list[dict], year: Optional[int]) -> list[d
             if prev_recipients and re.fullmatch(r"[\s”“\"',;]*(?:và)?[\s”“\"',;]*(?:danh\s+hiệu\s*)?[“\"]?", gap):
                 recipients = list(prev_recipients)
             else:
-                before = [m for m in index.between(clause_start, a["start"]) if m.end <= a["start"] and m.participant]
+                # not the unit of the one who presents it ("đồng chí A, Viện trưởng VKSND tỉnh X trao ...")
+                before = [m for m in index.between(clause_start, a["start"]) if m.end <= a["start"] and m.participant
+                          and not _TITLE_BEFORE.search(doc.folded, max(clause_start, m.start - 40), m.start)
+                          and not _PLACE_BEFORE.search(doc.folded, max(clause_start, m.start - 30), m.start)]
+                # "đồng chí A, Title và đồng chí B, Title được nhận Bằng khen": people receive it
+                named = [x for x in people if clause_start <= x[0] and x[1] <= a["start"]]
+                if not before and not named and _GENERIC.search(t, clause_start, a["start"]):
+                    before = ["skip"]  # "nhiều tập thể, cá nhân được ... tặng Bằng khen": no one named
+                if named and _PASSIVE.search(t, named[-1][1], a["start"]):
+                    before = list(dict.fromkeys(n for _, _, n in named))
                 recipients = before or [None]
         prev_end_in_sentence[s0] = max(consumed, a["end"])
         prev_end = consumed if consumed > a["end"] else a["end"]
@@ -193,6 +247,12 @@ def find_awards(doc: Document, units: list[dict], year: Optional[int]) -> list[d
                 continue
             seen.add(key)
             entries.append({"name": name, "recipient": rec, "status": status, "year": yr,
-                            "evidence": doc.evidence(a["start"], a["end"]).as_dict()})
+                            "evidence": doc.evidence(a["start"], a["end"]).as_dict(), "_head": a["head"]})
+    # "tặng Bằng khen cho 1 tập thể và 2 cá nhân", then the names: the count adds no entry
     with_named = {fold(e["name"]) for e in entries if e["recipient"]}
-    return [e for e in entries if e["recipient"] or fold(e["name"]) not in with_named]
+    heads_named = {e["_head"] for e in entries if e["recipient"]}
+    out = [e for e in entries if e["recipient"] or (fold(e["name"]) not in with_named
+                                                  and not (fold(e["name"]) == e["_head"] and e["_head"] in heads_named))]
+    for e in out:
+        del e["_head"]
+    return out

@@ -22,7 +22,9 @@ def _patterns() -> dict:
         "kinds": d["kinds"],
         "cited": re.compile(
             r"\b(?P<kind>" + kind_rx + r")\s+(?:(?:so|so:)\s*(?P<num>" + d["number"] + r")|(?P<num2>"
-            + d["number_no_so"] + r"))(?![\w/])"),
+            + d["number_no_so"] + r")"
+            # "Luật Thi đua, khen thưởng số 06/2022/QH15": a short name, then a full number
+            + r"|[^;.()\n\d“”\"]{3,60}?\s+so:?\s*(?P<num3>" + d["number_no_so"] + r"))(?![\w/])"),
         "issue_date": re.compile(d["issue_date"]),
     }
 
@@ -32,7 +34,7 @@ def find_documents(doc: Document) -> list[dict]:
     folded = doc.folded
     out, seen = [], {}
     for m in p["cited"].finditer(folded):
-        group = "num" if m.group("num") else "num2"
+        group = "num" if m.group("num") else ("num2" if m.group("num2") else "num3")
         start, end = m.start(group), m.end(group)
         number = doc.text[start:end].rstrip("-/")
         date = None

@@ -140,6 +140,11 @@ def main_cluster(doc: Document, article: Article, clusters: list[dict], lay=None
             return next((c for c in clusters if c["name"] == name), in_title[0])
     counts = Counter(c["name"] for c in clusters)
     in_lead = [c for c in clusters if lay.body_start <= c["start"] < lay.lead_end]
+    top = counts.most_common(2)
+    if not in_lead and len(top) == 2 and top[0][1] == top[1][1]:
+        # several clusters cited alike and none in the title or the lead: an event of the
+        # whole sector that organises them ("kiện toàn các Cụm, Khối thi đua"), not of one
+        return None
     if in_lead:
         top = in_lead[0]
         # a cluster cited once in passing in the lead loses to one the article is about

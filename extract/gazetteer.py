@@ -103,6 +103,7 @@ def name_words() -> dict:
         "not_name_start": set(d["not_name_start"]),
         "not_place_start": set(d["not_place_start"]),
         "not_officials": {fold(s) for s in d.get("not_officials", [])},
+        "name_syllables": set(d.get("name_syllables", [])),
     }
 
 

@@ -24,8 +24,8 @@ from .units import Mention, _quote_spans, _trailer_start, all_mentions, sentence
 _SEP = re.compile(r"\s*[,\-–—]\s*")
 _KINDS = {"vks": {"vks"}, "vu": {"vu"}, "cuc": {"cuc", "dept"}, "office": {"office", "vks", "room"},
           "inspect": {"room", "vks", "body"}, "court": {"court"}, "police": {"police"},
-          "dept": {"dept", "police"}, "room": {"room"}, "board": {"board"}, "military": {"military"},
-          "school": {"body"}, "press": {"body"}}
+          "dept": {"dept", "police"}, "room": {"room", "vu", "cuc"}, "board": {"board"}, "military": {"military"},
+          "school": {"body"}, "press": {"body"}, "gov": {"gov"}, "party": {"party"}}
 
 
 def _fpat(s: str) -> str:
@@ -82,9 +82,11 @@ def _name_at(doc: Document, pos: int) -> Optional[tuple[int, int]]:
     end = run[1]
     # "Nguyễn Văn A Phó Viện trưởng": never swallow a title word
     words = run[0].split()
-    stop = name_words()["not_name_start"]
+    nw = name_words()
+    stop = nw["not_name_start"]
     for i, w in enumerate(words):
-        if i and w in stop:
+        # "Ngô Thanh Bình", "Đào Công Hưng": some of those words are also common in names
+        if i and w in stop and (i == len(words) - 1 or w not in nw["name_syllables"]):
             end = pos + len(" ".join(words[:i]))
             break
     return (pos, end) if _valid_name(doc, pos, end) else None
@@ -125,7 +127,9 @@ def _unit_for(title: dict, te: int, ts: int, mentions: list[Mention], clause: tu
         return None, False
     for m in mentions:
         if ts < m.start and m.start <= te + 3 or (m.start < te <= m.end and m.start > ts):
-            if m.name and ("*" in kinds or m.kind in kinds):
+            # "Viện trưởng Viện 1": a department of a high-level procuracy has its own Viện trưởng
+            # a title of the procuracy written with a room: "Kiểm sát viên Phòng 3 VKSND tỉnh X"
+            if m.name and ("*" in kinds or m.kind in kinds or ("vks" in kinds and m.kind == "room")):
                 return m, True
     after = [m for m in mentions if te <= m.start < clause[1] and m.name and ("*" in kinds or m.kind in kinds)]
     if after:
@@ -207,7 +211,9 @@ def find_officials(doc: Document, units: list[dict]) -> list[dict]:
             name_end = tm.start() - len(sep.group()) if sep else -1
             # "VKSND tỉnh Tây Ninh - Cụm trưởng": a unit, not a person, precedes the title
             if sep and not any(m.start < name_end <= m.end for m in mentions):
-                nm = _name_before(doc, name_end, sent.start)
+                # the name never reaches back into a unit ("VKSND tỉnh Gia Lai Rơ Mah Tuấn")
+                floor = max([m.end for m in mentions if m.end <= name_end] + [sent.start])
+                nm = _name_before(doc, name_end, floor)
                 if nm and nm not in starts:
                     starts.append(nm)
         for ns, ne in sorted(set(starts)):
@@ -215,22 +221,27 @@ def find_officials(doc: Document, units: list[dict]) -> list[dict]:
                 continue  # a place inside a unit's name ("VKSND tỉnh Phú Thọ - Cụm trưởng")
             p = ne
             title = None
+            fallback = None  # a party post, the position only when no other follows
             for _ in range(5):
                 s = _SEP.match(t, p)
                 if not s:
                     break
                 p = s.end()
                 tt = _title_at(f, p)
-                if tt:
+                pm = v["party"].match(f, p)
+                if tt and not tt[0].get("party") and not (pm and pm.end() > tt[2]):
                     title = tt
                     break
-                pm = v["party"].match(f, p)
-                if not pm:
+                if tt and fallback is None:
+                    fallback = tt
+                if not pm and not tt:
                     break
-                nxt = _SEP.search(t, pm.end(), sent.end)
+                semi = t.find(";", p, sent.end)
+                nxt = _SEP.search(t, max(pm.end() if pm else 0, tt[2] if tt else 0), sent.end if semi == -1 else semi)
                 if not nxt:
                     break
                 p = nxt.start()
+            title = title or fallback
             if not title:
                 continue
             td, ts, te = title
@@ -260,6 +271,11 @@ def find_officials(doc: Document, units: list[dict]) -> list[dict]:
             nm = _name_at(doc, sp.end())
             if not nm:
                 continue
+            if unit is None and td["heads"]:
+                # "Kiểm sát viên Nguyễn Văn A, Phòng 1 VKSND tỉnh X": the unit written after the name
+                sep = re.compile(r"\s*[,\-–]\s*").match(t, nm[1])
+                if sep:
+                    unit = next((m for m in mentions if m.start == sep.end() and m.name), None)
             if unit is None:
                 clause = (te, _clause_end(t, te, sent.end))
                 unit, _ = _unit_for(td, te, ts, mentions, clause, (sent.start, sent.end), ts)

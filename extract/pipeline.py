@@ -23,14 +23,15 @@ def extract_record(article: Article, record_id: str) -> dict:
     ev = event.find_event(doc, article, found_clusters)
     year = event.article_year(doc, article, ev)
     found_units = units.find_units(doc)
+    found_officials = officials.find_officials(doc, found_units)
     return make_record(
         record_id,
         article,
         relevant=True,
         event=ev,
         units=found_units,
-        officials=officials.find_officials(doc, found_units),
-        awards=awards.find_awards(doc, found_units, year),
+        officials=found_officials,
+        awards=awards.find_awards(doc, found_units, year, found_officials),
         roles=roles.find_roles(doc, found_units, found_clusters, year),
         documents=documents.find_documents(doc),
         text=doc.text,

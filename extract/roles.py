@@ -18,7 +18,7 @@ from collections import Counter
 from typing import Optional
 
 from .text import Document, fold
-from .units import Mention, _trailer_start, all_mentions, sentence_bounds, Index
+from .units import _TITLE_BEFORE, Mention, _trailer_start, all_mentions, sentence_bounds, Index
 
 _ROLE = re.compile(r"\b(pho\s+truong\s+khoi|truong\s+khoi|khoi\s+truong|khoi\s+pho|cum\s+truong|cum\s+pho)\b")
 _ROLE_NAME = {"pho truong khoi": "Khối phó", "truong khoi": "Khối trưởng", "khoi truong": "Khối trưởng",
@@ -31,6 +31,24 @@ _LINK_AFTER = re.compile(r"[^;.]{0,80}?\bla\s+$")
 _PERSON_DESC = re.compile(r"^[^;.]{0,120}$")
 _YEAR_AFTER = re.compile(r"(?:\s*(?:cum|khoi)(?:\s+thi\s+dua)?(?:\s+so)?\s*[\w]+)?[^;.]{0,40}?\bnam\s+(\d{4})")
 _YEAR = re.compile(r"\bnam\s+(\d{4})\b")
+# A person's name between a unit and a role: "Viện trưởng VKSND tỉnh X Nguyễn Văn A, Cụm trưởng"
+_NAME_GAP = re.compile(r"\s+(?:[A-ZĐÀ-Ỹ][^\W\d_]*\s){1,3}[A-ZĐÀ-Ỹ][^\W\d_]*\s*[,\-–]\s*")
+
+
+def _coordinated_year(f: str, pos: int, clause_end: int) -> Optional[int]:
+    """"A là Cụm trưởng và B là Cụm phó Cụm thi đua số 7 năm 2020": pairs in one clause share the year."""
+    p = pos
+    last = None
+    while True:
+        nxt = _ROLE.search(f, p, min(clause_end, p + 90))
+        if not nxt or not re.search(r",|\bva\b", f[p:nxt.start()]):
+            break
+        last = nxt
+        p = nxt.end()
+    if last is None:
+        return None
+    ym = _YEAR_AFTER.match(f, last.end(), clause_end)
+    return int(ym.group(1)) if ym else None
 
 
 def _sentence_end(t: str, end: int) -> int:
@@ -84,6 +102,9 @@ def find_roles(doc: Document, units: list[dict], clusters: list[dict], year: Opt
             elif _PERSON_DESC.match(gap) and re.search(r"[Đđ]ồng\s+chí|(?:tướng|tá)\s", t[clause0:last.start]) and \
                     re.fullmatch(r"\s*[,\-–]\s*", gap):
                 unit = last
+            elif _NAME_GAP.fullmatch(t[last.end:rm.start()]) and _TITLE_BEFORE.search(f[max(clause0, last.start - 40):last.start]):
+                # "Viện trưởng VKSND tỉnh X Nguyễn Văn A, Cụm trưởng ...": the person's unit
+                unit = last
         if unit is None:
             if after and re.match(r"\s*(?:la\s+)?(?:don\s+vi\s+)?$", f[clause0:rm.start()].lower()) and \
                     re.search(r"[Đđ]ồng\s+chí", t[rm.end():after[0].start]):
@@ -92,8 +113,11 @@ def find_roles(doc: Document, units: list[dict], clusters: list[dict], year: Opt
         if unit is None:
             continue
         ym = _YEAR_AFTER.match(f, rm.end(), clause1)
+        coordinated = _coordinated_year(f, rm.end(), clause1)
         if ym and not any(m is not unit for m in index.between(rm.end(), ym.start(1))):
             yr = int(ym.group(1))
+        elif coordinated:
+            yr = coordinated
         else:
             years = _YEAR.findall(f, clause0, min(rm.start(), unit.start))
             yr = int(years[-1]) if years else year

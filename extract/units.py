@@ -36,11 +36,16 @@ _CAPCAO_SHORT = re.compile(r"Viện\s+(?:KSND\s+)?cấp\s+cao\s+([123])\b")
 _VU_NUM = re.compile(r"\bVụ\s+(\d{1,2})\b")
 _VU_NAMED = re.compile(r"\b(?P<head>Vụ|Cục)\s+(?![Tt]rưởng|[Pp]hó|án\b|việc\b|\d)")
 _ROOM = re.compile(r"(?:\bPhòng|(?<=[Tt]rưởng\s)phòng|(?<=[Pp]hó\s)phòng)\s+(\d{1,2})\b")
-_OFFICE = re.compile(r"\bVăn\s+phòng(?=\s+(?:VKSND|Viện|VKS))")
+_ROOM_NAMED = re.compile(r"\bPhòng\s+[^\W\d][^()\n.;]{2,120}?\(\s*Phòng\s+(\d{1,2})\s*\)")
+_OFFICE = re.compile(r"\b(?P<o>Văn\s+phòng|Thanh\s+tra)(?=\s+(?:VKSND|Viện\s+(?:[Kk]iểm|KSND)|VKS\b))")
+# Departments of a high-level procuracy: "Viện 1" ... "Viện 3" (Viện nghiệp vụ).
+_VIEN_NUM = re.compile(r"\bViện\s+([1-9])\b(?!\s*[/.,]\s*\d)")
+# "Cục 2" of the Supreme Procuracy; "Cục 10 - Bộ Công an" is a ministry's department.
+_CUC_NUM = re.compile(r"\bCục\s+(\d{1,2})\b(?!\s*[/.]\d)(?!\s*[-–,(]?\s*(?:Bộ|Tổng\s+cục)\b)")
 _CAPCAO_CITY = {"Hà Nội": "Hà Nội", "Đà Nẵng": "Đà Nẵng", "Hồ Chí Minh": "TP Hồ Chí Minh"}
 _CAPCAO_NUM = {"1": "Hà Nội", "2": "Đà Nẵng", "3": "TP Hồ Chí Minh"}
 _SEP = re.compile(r"\s*[,;]\s*(?:va\s+)?|\s+va\s+")
-_LEVEL = re.compile(r"(tinh|huyen|thi\s+xa|quan|thanh\s+pho|tp\.?)\s*")
+_LEVEL = re.compile(r"(?:cac\s+)?(tinh|huyen|thi\s+xa|quan|thanh\s+pho|tp)(?![\w])\.?\s*")
 _LEVEL_NAME = {"tinh": "tỉnh", "huyen": "huyện", "thi xa": "thị xã", "quan": "quận", "thanh pho": "TP", "tp": "TP", "tp.": "TP"}
 _LIST_INTRO = re.compile(
     r"(?:(?:bao\s+)?gồm(?:\s+có)?\s*(?:\d+\s+)?(?:(?:đơn\s+vị|thành\s+viên|cơ\s+quan)(?:\s+trong\s+(?:[Kk]hối|[Cc]ụm)(?:\s+thi\s+đua)?)?)?"
@@ -137,7 +142,8 @@ def _parse_place(doc: Document, pos: int, allow_high: bool = True):
         pm = match_province(f, m.end())
         if pm:
             items = [("TP", pm[0], pos, pm[1])]
-            more, end = _continue(doc, pm[1], "tỉnh")
+            # a provincial capital ("TP Vĩnh Long") is district level: its list goes on with districts
+            more, end = _continue(doc, pm[1], "tỉnh" if is_central_city(pm[0]) else "TP")
             return items + more, end
         run = capitalised_run(t, m.end())
         if run:
@@ -249,12 +255,13 @@ def _continue(doc: Document, pos: int, level: str):
     p = pos
     end = pos
     district = level in ("huyện", "thị xã", "quận") or level == "TP"
+    cur = level
     while True:
         s = _SEP.match(f, p)
         if not s:
             break
         q = s.end()
-        lvl = level
+        lvl = cur
         lm = _LEVEL.match(f, q)
         if lm:
             word = _LEVEL_NAME[" ".join(lm.group(1).split())]
@@ -274,6 +281,7 @@ def _continue(doc: Document, pos: int, level: str):
                 break
             # a centrally-run city after "TP" keeps the province level
             items.append((lvl, run[0], q, run[1]))
+            cur = lvl  # "thị xã A, các huyện B, C": the level written last goes on
             p = end = run[1]
         else:
             pm = match_province(f, q)
@@ -285,7 +293,14 @@ def _continue(doc: Document, pos: int, level: str):
     return items, end
 
 
+@lru_cache(maxsize=1)
+def _levelless() -> frozenset:
+    return frozenset(b["canonical"] for b in load("bodies.yml")["placed"] if b.get("levelless"))
+
+
 def _name(prefix: str, level: Optional[str], place: Optional[str]) -> str:
+    if prefix in _levelless():
+        return f"{prefix} {place}" if place else prefix  # "Tỉnh ủy Hải Dương"
     if level == "tối cao":
         return f"{prefix} tối cao"
     if level == "cấp cao":
@@ -327,7 +342,13 @@ def _scan(doc: Document) -> list[Mention]:
             if _overlaps(claimed, m.start(), m.end()):
                 continue
             name = b["canonical"] or " ".join(m.group().split())
-            add(Mention(name, m.start(), m.end(), "body", prefix=name))
+            end = m.end()
+            if b.get("of"):  # "Cục Công tác đảng và công tác chính trị, Bộ Công an"
+                of = re.compile(r"\s*,?\s*(?:" + b["of"] + r")").match(t, end)
+                if of:
+                    name, end = f"{name} {' '.join(of.group().strip(' ,').split())}", of.end()
+            # a fixed name is whole: no procuracy parent is attached to it
+            add(Mention(name, m.start(), end, b.get("kind", "body"), prefix=name, extra={"parent": name}))
 
     # named departments of the Supreme Procuracy: "Vụ Thi đua - Khen thưởng (Vụ 16)"
     deps = _departments()
@@ -335,9 +356,17 @@ def _scan(doc: Document) -> list[Mention]:
         if _overlaps(claimed, m.start(), m.end()):
             continue
         window = f[m.end():m.end() + 160]
-        cut = re.search(r"vksnd|vien\s+kiem\s+sat|vien\s+ksnd|[;.()\n]", window)
+        cut = re.search(r"vksnd|vien\s+kiem\s+sat|vien\s+ksnd|\btand\b|\btoa\s+an\b|[;.()\n]"
+                        r"|(?:\s+va|\s*,)\s+(?=(?:van\s+phong|vu|cuc|phong|thanh\s+tra|vien|bao|tap\s+chi|truong)\s)", window)
         name_f = window[:cut.start()] if cut else window
         if not any(name_f.startswith(h) for h in deps["head_words"]):
+            continue
+        court = re.compile(r"\s*[,\-–]?\s*(?:tand|toa\s+an\s+nhan\s+dan)\s+toi\s+cao\b").match(f, m.end() + len(name_f.rstrip(" ,-–")))
+        if court:
+            # the numbers are the procuracy's: another body's department keeps its written name
+            written = " ".join(t[m.start():m.end() + len(name_f.rstrip(" ,-–"))].split())
+            name = f"{written} TAND tối cao"
+            add(Mention(name, m.start(), court.end(), "vu", prefix=written, extra={"parent": "TAND tối cao"}))
             continue
         table = deps["departments"] if m.group("head") == "Vụ" else deps["offices"]
         number = None
@@ -358,12 +387,24 @@ def _scan(doc: Document) -> list[Mention]:
     for m in _VU_NUM.finditer(t):
         if not _overlaps(claimed, m.start(), m.end()):
             add(Mention(f"Vụ {m.group(1)}", m.start(), m.end(), "vu", prefix=f"Vụ {m.group(1)}"))
+    # a room written by name with its number: "Phòng Thực hành quyền công tố ... (Phòng 3)"
+    for m in _ROOM_NAMED.finditer(t):
+        if not _overlaps(claimed, m.start(), m.end()):
+            add(Mention(f"Phòng {m.group(1)}", m.start(), m.end(), "room", prefix=f"Phòng {m.group(1)}"))
     for m in _ROOM.finditer(t):
         if not _overlaps(claimed, m.start(), m.end()):
             add(Mention(f"Phòng {m.group(1)}", m.start(), m.end(), "room", prefix=f"Phòng {m.group(1)}"))
+    for m in _CUC_NUM.finditer(t):
+        if not _overlaps(claimed, m.start(), m.end()):
+            add(Mention(f"Cục {m.group(1)}", m.start(), m.end(), "cuc", prefix=f"Cục {m.group(1)}"))
     for m in _OFFICE.finditer(t):
         if not _overlaps(claimed, m.start(), m.end()):
-            add(Mention("Văn phòng", m.start(), m.end(), "office", prefix="Văn phòng"))
+            name = " ".join(m.group("o").split())
+            add(Mention(name, m.start(), m.end(), "office", prefix=name))
+    for m in _VIEN_NUM.finditer(t):
+        if not _overlaps(claimed, m.start(), m.end()):
+            add(Mention(f"Viện {m.group(1)}", m.start(), m.end(), "room", prefix=f"Viện {m.group(1)}",
+                        extra={"high": True}))
 
     # the military procuracy
     for m in re.finditer(_MIL, t):
@@ -373,9 +414,21 @@ def _scan(doc: Document) -> list[Mention]:
         if n:
             add(Mention("VKS quân sự trung ương", m.start(), n.end(), "vks", prefix="VKS quân sự", level="trung ương"))
             continue
-        n = re.compile(r"\s+(Quân\s+khu\s+\d+|Quân\s+chủng\s+[A-ZĐ]\w*(?:\s+[a-zđ]\w*)*|Bộ\s+Quốc\s+phòng)").match(t, m.end())
+        n = re.compile(r"\s+(Quân\s+khu\s+\d+|Quân\s+chủng\s+[A-ZĐ]\w*(?:\s+[a-zđ]\w*)*|Bộ\s+Quốc\s+phòng|[Kk]hu\s+vực\s+\d+)").match(t, m.end())
         if n:
-            add(Mention("VKS quân sự " + " ".join(n.group(1).split()), m.start(), n.end(), "vks", prefix="VKS quân sự"))
+            what = " ".join(n.group(1).split())
+            if what[0] == "K":
+                what = "k" + what[1:]
+            add(Mention("VKS quân sự " + what, m.start(), n.end(), "vks", prefix="VKS quân sự"))
+            # "Viện kiểm sát quân sự khu vực 41 và 42", "Quân khu 1, 2 và 3"
+            head = re.match(r"\D+", what).group()
+            p = n.end()
+            while True:
+                more = re.compile(r"\s*(?:,|và)\s*(\d+)\b(?!\s*[/.]\d)").match(t, p)
+                if not more:
+                    break
+                add(Mention(f"VKS quân sự {head}{more.group(1)}", more.start(1), more.end(), "vks", prefix="VKS quân sự"))
+                p = more.end()
 
     for m in _CAPCAO_SHORT.finditer(t):
         if not _overlaps(claimed, m.start(), m.end()):
@@ -383,12 +436,13 @@ def _scan(doc: Document) -> list[Mention]:
                         level="cấp cao", place=_CAPCAO_NUM[m.group(1)]))
 
     heads = [(re.compile(_PROC), "VKSND", "vks", None)] + [
-        (rx, b["canonical"], _KIND_OF_BODY.get(b["canonical"], "body"), b) for rx, b in _bodies()["placed"]]
+        (rx, b["canonical"], b.get("kind") or _KIND_OF_BODY.get(b["canonical"], "body"), b) for rx, b in _bodies()["placed"]]
     for rx, prefix, kind, body in heads:
         for m in rx.finditer(t):
             if _overlaps(claimed, m.start(), m.end()):
                 continue
-            if body is not None and not t[m.start()].isupper() and body["canonical"] != "Ban Thi đua - Khen thưởng":
+            if body is not None and not t[m.start()].isupper() and body["canonical"] != "Ban Thi đua - Khen thưởng" \
+                    and not body.get("lower_ok"):
                 continue
             head_end = m.end()
             surface = m.group()
@@ -413,7 +467,8 @@ def _scan(doc: Document) -> list[Mention]:
                 for level, place, s, e in items:
                     start = m.start() if first else s
                     out.append(Mention(_name(prefix, level, place), start, e, kind, prefix=prefix,
-                                       level=level, place=place, extra={"listed": len(items) > 1}))
+                                       level=level, place=place, extra={"listed": len(items) > 1,
+                                                                        "needs_person": bool(body and body.get("needs_person"))}))
                     first = False
                 claimed.append((m.start(), end))
             # else: a generic phrase ("VKSND các tỉnh", "VKSND tỉnh, thành phố"): not a unit
@@ -430,11 +485,12 @@ def _attach_parents(doc: Document, ms: list[Mention]) -> list[Mention]:
     for i, m in enumerate(ms):
         if i in skip:
             continue
-        if m.kind in ("vu", "cuc", "room", "office"):
+        if m.kind in ("vu", "cuc", "room", "office") and not m.extra.get("parent"):
             nxt = ms[i + 1] if i + 1 < len(ms) else None
             gap = t[m.end:nxt.start] if nxt else ""
+            high = m.extra.get("high")
             if nxt and nxt.kind == "vks" and nxt.name and re.fullmatch(r"\s*[,\-–]?\s*", gap) and (
-                    m.kind != "vu" or nxt.level == "tối cao"):
+                    m.kind not in ("vu", "cuc") or nxt.level == "tối cao") and (not high or nxt.level == "cấp cao"):
                 m.name = f"{m.prefix} {nxt.name}"
                 m.end = nxt.end
                 m.extra["parent"] = nxt.name
@@ -442,6 +498,12 @@ def _attach_parents(doc: Document, ms: list[Mention]) -> list[Mention]:
             elif m.kind in ("vu", "cuc"):
                 m.name = f"{m.prefix} VKSND tối cao"
                 m.extra["parent"] = "VKSND tối cao"
+            elif high:
+                parent = next((x.name for x in reversed(out) if x.kind == "vks" and x.level == "cấp cao" and x.place), None)
+                if not parent:
+                    continue  # "Viện 1" of no high-level procuracy named
+                m.name = f"{m.prefix} {parent}"
+                m.extra["parent"] = parent
             elif m.kind == "room":
                 parent = _provincial_parent(out)
                 m.name = f"{m.prefix} {parent}" if parent else m.prefix
@@ -454,7 +516,8 @@ def _attach_parents(doc: Document, ms: list[Mention]) -> list[Mention]:
 
 def _provincial_parent(before: list[Mention]) -> Optional[str]:
     for m in reversed(before):
-        if m.kind == "vks" and m.level in ("tỉnh", "TP") and m.place and m.prefix == "VKSND":
+        if m.kind == "vks" and m.prefix == "VKSND" and m.place and (
+                m.level == "tỉnh" or (m.level == "TP" and is_central_city(m.place))):
             return m.name
     return None
 
@@ -509,7 +572,7 @@ def _pieces(text: str, start: int, end: int):
 # --------------------------------------------------------------------------- participation
 _TITLE_BEFORE = re.compile(
     r"(?:pho\s+)?(?:vien\s+truong|chanh\s+an|giam\s+doc|thu\s+truong|vu\s+truong|cuc\s+truong|chanh\s+van\s+phong"
-    r"|truong\s+phong|chanh\s+thanh\s+tra)(?:\s+thuong\s+truc|\s+phu\s+trach)?\s*,?\s*$")
+    r"|truong\s+phong|chanh\s+thanh\s+tra|chu\s+tich|bi\s+thu|truong\s+ban|truong)(?:\s+thuong\s+truc|\s+phu\s+trach)?\s*,?\s*$")
 _CLUSTER_BEFORE = re.compile(r"(?:\b(?:cum|khoi)(?:\s+thi\s+dua)?(?:\s+so)?\s*[\divx]*)\s*[-–,]?\s*$")
 _COUNCIL_BEFORE = re.compile(r"hoi\s+dong(?:\s+thi\s+dua)?\s*[-–,]?\s*(?:khen\s+thuong)?(?:\s+nganh)?\s*$")
 _CITED_BEFORE = re.compile(r"\b(?:cua|thuoc|(?<!trong\s)do|theo|de\s+nghi|de\s+xuat|trinh|huong\s+dan)\s*$")
@@ -594,15 +657,31 @@ def _mark_participants(doc: Document, ms: list[Mention]) -> None:
         if tb:
             title_at = m.start - (len(before) - tb.start())
             clause_start = max(t.rfind(";", s0, title_at), t.rfind(":", s0, title_at), s0)
-            person = bool(_PERSON_MARK.search(t[clause_start:title_at])) or _name_follows(t, m.end)
+            person = bool(_PERSON_MARK.search(t[clause_start:title_at])) or _name_follows(t, m.end) \
+                or _name_precedes(t[clause_start:title_at])
             if not person or re.search(r"\bcua\s*$", f[max(s0, title_at - 12):title_at]):
                 m.participant = False
                 continue
+        if m.extra.get("needs_person") and not person:
+            # party committees and local government take part through a named leader only
+            # ("tham mưu Tỉnh ủy, UBND tỉnh" names no participant)
+            m.participant = False
+            continue
         if m.level == "tối cao" and not m.kind in ("vu", "cuc", "office"):
             # The Supreme Procuracy issues directives in almost every article; it takes part
             # when one of its leaders does, or when it is the sentence's subject.
             if not (person or m.start - s0 <= 2):
                 m.participant = False
+
+
+_NAME_BEFORE = re.compile(r"(?:^|[\s:;,])((?:[A-ZĐÀ-Ỹ][^\W\d_]*\s){1,3}[A-ZĐÀ-Ỹ][^\W\d_]*)\s*[,\-–]\s*$")
+
+
+def _name_precedes(text: str) -> bool:
+    """"Nguyễn Văn A, Chủ tịch ...": a person's name then the title."""
+    from .gazetteer import name_words
+    m = _NAME_BEFORE.search(text)
+    return bool(m and fold(m.group(1).split()[0]) in name_words()["surnames"])
 
 
 def _name_follows(text: str, pos: int) -> bool:
@@ -618,7 +697,7 @@ def _fill_unnamed(ms: list[Mention]) -> None:
     """"VKSND tỉnh" in an article about one province's procuracy is that procuracy."""
     named: dict[str, set] = {}
     for m in ms:
-        if m.name and m.place and (m.level == "tỉnh" or (m.level == "TP" and is_central_city(m.place))) and m.kind in ("vks", "court", "police", "dept", "military", "board"):
+        if m.name and m.place and (m.level == "tỉnh" or (m.level == "TP" and is_central_city(m.place))) and m.kind in ("vks", "court", "police", "dept", "military", "board", "gov", "party"):
             named.setdefault(m.prefix, set()).add((m.level, m.place))
     for m in ms:
         if m.name and m.level == "tỉnh" and m.place is None:
@@ -627,6 +706,15 @@ def _fill_unnamed(ms: list[Mention]) -> None:
                 level, place = next(iter(places))
                 m.level, m.place = level, place
                 m.name = _name(m.prefix, level, place)
+    # "Văn phòng VKSND tỉnh", "Phòng 7 VKSND tỉnh": the sub-unit of that procuracy
+    places = named.get("VKSND", set())
+    if len(places) == 1:
+        level, place = next(iter(places))
+        for m in ms:
+            if m.kind in ("office", "room") and m.extra.get("parent") == "VKSND tỉnh" and m.name:
+                parent = _name("VKSND", level, place)
+                m.name = f"{m.prefix} {parent}"
+                m.extra["parent"] = parent
 
 
 # --------------------------------------------------------------------------- API

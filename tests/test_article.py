@@ -123,3 +123,30 @@ def test_large_and_english_text():
     assert rec["relevant"] is True
     english = from_text_bytes(b"The procuracy held a meeting on legal reform.\n" * 50)
     assert extract_record(english, "en")["relevant"] is False
+
+
+LEAD_PAGE = """<html><head><meta charset="utf-8"></head><body>
+<div class="big_tit"><h1>Khối thi đua số 2 sơ kết công tác thi đua 6 tháng đầu năm 2023</h1></div>
+<div class="time">20/07/2023 10:05 |</div>
+<div class="mota"><div class="headline-makeup">Kiểm sát Online</div><h2>(kiemsat.vn) Sáng ngày 18/7/2023, Khối thi đua số 2
+tổ chức Hội nghị sơ kết công tác thi đua, khen thưởng 6 tháng đầu năm 2023.</h2></div>
+<div class="noidung"><p>Dự Hội nghị có lãnh đạo các đơn vị thành viên trong Khối thi đua số 2 cùng đại diện Vụ 16.</p>
+<p>Các đơn vị thống nhất tiếp tục đẩy mạnh phong trào thi đua trong 6 tháng cuối năm.</p></div></body></html>"""
+
+
+def test_lead_selector_puts_the_standfirst_before_the_body():
+    sel = dict(SELECTORS, lead="div.mota h2", remove=["div.headline-makeup"])
+    a = from_html(LEAD_PAGE, url="https://kiemsat.example.vn/khoi-2-so-ket-22222.html", selectors=sel)
+    assert a.text.startswith("Sáng ngày 18/7/2023, Khối thi đua số 2")  # lead first, site prefix stripped
+    assert a.text.index("Sáng ngày 18/7/2023") < a.text.index("Dự Hội nghị")
+    assert extract_record(a, "l1")["event"]["date"] == "2023-07-18"
+
+
+def test_a_caption_repeating_the_title_is_not_the_headline():
+    body = ("Thực hiện Kế hoạch số 03/KH-VKS ngày 10/01/2022 của VKSND tỉnh Hà Tĩnh về công tác thi đua, "
+            "khen thưởng năm 2022, sáng ngày 04/3/2022, tại Hội trường VKSND huyện Kỳ Anh, Cụm thi đua số 3 "
+            "tổ chức Hội nghị ký kết giao ước thi đua năm 2022 với sự tham dự của lãnh đạo các đơn vị.\n"
+            "Cụm thi đua số 3 ký kết giao ước thi đua năm 2022\n"
+            "Các đơn vị thống nhất nội dung giao ước thi đua.")
+    a = Article(text=body, title="Cụm thi đua số 3 ký kết giao ước thi đua năm 2022", published="2022-03-07")
+    assert extract_record(a, "c1")["event"]["date"] == "2022-03-04"

@@ -47,3 +47,29 @@ def test_generic_plural_gives_no_entry_and_year_written_wins():
 def test_robust_on_empty_and_english():
     assert run("") == []
     assert run("The team received a certificate of merit.") == []
+
+
+def people_run(text, year=2023):
+    from extract.officials import find_officials
+    doc = Document(text)
+    units = find_units(doc)
+    return [(a["name"], a["recipient"]) for a in find_awards(doc, units, year, find_officials(doc, units))]
+
+
+def test_people_receive_awards():
+    got = people_run("Phó Viện trưởng Lê Văn Đông trao Kỷ niệm chương “Vì sự nghiệp Kiểm sát” cho các đồng chí: "
+                     "Nguyễn Văn Tâm, Phó Chủ tịch UBND tỉnh Sơn La; Hà Thị Lan, Chủ tịch HĐND tỉnh Sơn La.")
+    assert got == [("Kỷ niệm chương Vì sự nghiệp Kiểm sát", "Nguyễn Văn Tâm"),
+                   ("Kỷ niệm chương Vì sự nghiệp Kiểm sát", "Hà Thị Lan")]
+    got = people_run("Đồng chí Phan Văn Hải, Viện trưởng VKSND tỉnh Bình Phước được nhận Bằng khen của Thủ tướng Chính phủ.")
+    assert got == [("Bằng khen của Thủ tướng Chính phủ", "Phan Văn Hải")]
+
+
+def test_presenter_unit_and_venue_are_not_recipients_and_counts_yield_to_names():
+    got = run("Sáng 9/5, tại trụ sở VKSND tỉnh Gia Lai, đồng chí Trần Văn Lâm, Viện trưởng VKSND tỉnh Gia Lai đã trao "
+              "Bằng khen và biểu dương các cá nhân.")
+    assert got == [("Bằng khen", None, "conferred")]
+    got = run("Viện trưởng VKSND tối cao tặng Bằng khen cho 1 tập thể. Phòng 2 VKSND tỉnh Gia Lai được tặng "
+              "Bằng khen của Viện trưởng VKSND tối cao.")
+    assert got == [("Bằng khen của Viện trưởng VKSND tối cao", "Phòng 2 VKSND tỉnh Gia Lai", "conferred")]
+    assert run("Nhiều tập thể, cá nhân được Chủ tịch UBND tỉnh tặng Bằng khen vì thành tích phòng chống dịch.") == []

@@ -29,3 +29,8 @@ def test_dedupe_by_number_and_no_number_no_document():
     text = "Hướng dẫn số 30/HD-VKSTC về thi đua. Theo Hướng dẫn số 30/HD-VKSTC ngày 2/9/2020, Chỉ thị của Viện trưởng."
     assert docs(text) == [("Hướng dẫn", "30/HD-VKSTC", "2020-09-02")]
     assert docs("Luật Thi đua, khen thưởng năm 2022") == []
+
+
+def test_a_law_named_before_its_number():
+    assert docs("Triển khai Luật Thi đua, khen thưởng số 06/2022/QH15 trong toàn Ngành.") == [
+        ("Luật", "06/2022/QH15", None)]

@@ -72,11 +72,14 @@ def text_article(raw: dict):
 def html_article(path: Path):
     from crawler.mirror import render
     from crawler.mirror.content import parse_article
+    from crawler.sources import selectors_for
     from extract.article import from_html
 
     article = parse_article(load_yaml(path), path)
     html = getattr(render, f"{article.site}_article")(article, [])
-    return from_html(html, url=f"http://127.0.0.1{article.path}")
+    # as the crawl reads it: with the mirror source's selectors (title, date, lead, body, ...)
+    return from_html(html, url=f"http://127.0.0.1{article.path}",
+                     selectors=selectors_for(f"mirror_{article.site}"))
 
 
 def run(reader) -> tuple[dict, dict]:

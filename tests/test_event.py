@@ -72,3 +72,13 @@ def test_title_names_two_events():
     assert t("Cụm thi đua số 6 tổng kết năm 2022 và ký kết giao ước thi đua năm 2023") == "tong_ket"
     assert t("Khối thi đua số 3 phát động thi đua và ký kết giao ước năm 2023") == "ky_giao_uoc"
     assert t("Cụm thi đua số 1 tổng kết, bầu Cụm trưởng năm 2020") == "tong_ket"
+
+
+def test_a_survey_visit_is_other_and_several_clusters_alike_give_none():
+    ev = event("Đoàn công tác Vụ 16 làm việc với VKSND tỉnh Kiên Giang - đơn vị Cụm trưởng Cụm thi đua số 13.",
+               title="Vụ 16 khảo sát hoạt động của Cụm thi đua số 13 tại VKSND tỉnh Kiên Giang")
+    assert ev["type"] == "khac"
+    text = ("Ngày 10/01/2024, VKSND tỉnh Trà Vinh tổ chức Hội nghị triển khai công tác thi đua năm 2024 và kiện toàn "
+            "các Cụm, Khối thi đua.\n" + "Các đơn vị thống nhất nội dung thi đua trong năm, bảo đảm thực chất. " * 8
+            + "\nTheo Quyết định kiện toàn, Cụm thi đua số 1 gồm 4 đơn vị, Cụm thi đua số 2 gồm 4 đơn vị.")
+    assert event(text, title="VKSND tỉnh Trà Vinh triển khai công tác thi đua năm 2024")["cluster"] is None

@@ -52,3 +52,23 @@ def test_bylines_and_slogans_are_not_officials():
 def test_robust_on_empty_and_english():
     assert run("") == []
     assert run("Director John Smith, head of the police, attended.") == []
+
+
+def test_local_leaders_party_posts_and_names_with_title_words():
+    got = run("Dự có các đồng chí: Hoàng Công Minh, Phó Bí thư Thường trực Tỉnh ủy Hà Giang; "
+              "Đỗ Thanh Hà, Chủ tịch HĐND tỉnh Hà Giang.")
+    assert got == [("Hoàng Công Minh", "Phó Bí thư Thường trực", "Tỉnh ủy Hà Giang"),
+                   ("Đỗ Thanh Hà", "Chủ tịch", "HĐND tỉnh Hà Giang")]
+    # a party post before a state position is skipped
+    assert run("Đồng chí Lý Văn Sơn, Bí thư Đảng ủy, Viện trưởng VKSND tỉnh Lai Châu chủ trì.") == [
+        ("Lý Văn Sơn", "Viện trưởng", "VKSND tỉnh Lai Châu")]
+
+
+def test_name_stops_at_a_unit_and_unit_after_the_name():
+    got = run("Viện trưởng VKSND tỉnh Đắk Lắk Y Niê Ksor, Cụm trưởng Cụm thi đua số 11 chủ trì. "
+              "Viện trưởng Viện 2 Trần Văn Hậu phát biểu tại VKSND cấp cao tại Đà Nẵng.")
+    assert ("Lắk Y Niê Ksor", "Cụm trưởng", None) not in got
+    assert run("Lãnh đạo VKSND cấp cao tại Đà Nẵng dự; đồng chí Trần Văn Hậu, Viện trưởng Viện 2 phát biểu.") == [
+        ("Trần Văn Hậu", "Viện trưởng", "Viện 2 VKSND cấp cao tại Đà Nẵng")]
+    assert run("Ngày 2/3, VKSND tỉnh An Giang trao danh hiệu cho Kiểm sát viên Đinh Văn Tú, Phòng 7 VKSND tỉnh An Giang.") == [
+        ("Đinh Văn Tú", "Kiểm sát viên", "Phòng 7 VKSND tỉnh An Giang")]

@@ -28,3 +28,9 @@ def test_other_procuracy_news_is_not_relevant():
 def test_english_and_empty_text_are_not_relevant():
     assert not rel("")
     assert not rel("The emulation cluster held its annual review conference and signed a pact. " * 20)
+
+
+def test_a_one_off_commendation_is_relevant():
+    assert rel("Viện trưởng VKSND tối cao ký Quyết định tặng Bằng khen cho 1 tập thể và 2 cá nhân thuộc VKSND tỉnh "
+               "Hậu Giang có thành tích trong vụ án buôn lậu.",
+               title="Khen thưởng đột xuất tập thể, cá nhân có thành tích trong vụ án buôn lậu")

@@ -41,3 +41,11 @@ def test_cluster_name_from_clusters_and_no_role_without_link():
 def test_robust_on_empty_and_english():
     assert run("") == []
     assert run("The cluster leader was elected.") == []
+
+
+def test_coordinated_roles_share_the_year_and_the_person_unit():
+    got = run("Hội nghị bầu VKSND tỉnh Hà Nam là đơn vị Cụm trưởng và VKSND tỉnh Nam Định là đơn vị Cụm phó "
+              "Cụm thi đua số 4 năm 2024.", year=2023)
+    assert got == [("VKSND tỉnh Hà Nam", "Cụm trưởng", 2024), ("VKSND tỉnh Nam Định", "Cụm phó", 2024)]
+    got = run("Viện trưởng VKSND tỉnh Lai Châu Lò Văn Pọm, Cụm trưởng năm 2023 chủ trì.", year=2023)
+    assert got == [("VKSND tỉnh Lai Châu", "Cụm trưởng", 2023)]

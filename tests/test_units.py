@@ -78,3 +78,39 @@ def test_provinces_table_has_both_generations():
     merged = {r["name"]: r["merged_into"] for r in rows}
     assert merged["Bắc Kạn"] == "Thái Nguyên" and merged["Quảng Bình"] == "Quảng Trị"
     assert all(8 < float(r["lat"]) < 24 and 102 < float(r["lon"]) < 110 for r in rows)
+
+
+def test_level_words_are_whole_words_in_a_province_list():
+    # "quan" (quận) is not the start of "Quảng Nam"
+    assert names("Cụm thi đua số 8 (VKSND tỉnh Kon Tum; Quảng Nam; Quảng Trị) họp sơ kết.") == [
+        "VKSND tỉnh Kon Tum", "VKSND tỉnh Quảng Nam", "VKSND tỉnh Quảng Trị"]
+
+
+def test_provincial_capital_list_goes_on_with_districts_and_rooms_keep_the_province():
+    got = names("Ngày 3/2/2023, Viện kiểm sát nhân dân tỉnh Bến Tre triển khai công tác năm 2023. "
+                "Cụm thi đua số 1 gồm Viện kiểm sát nhân dân thành phố Bến Tre, các huyện Châu Thành, Giồng Trôm. "
+                "Tham dự có lãnh đạo Phòng 2.")
+    assert "VKSND TP Bến Tre" in got and "VKSND huyện Châu Thành" in got and "VKSND huyện Giồng Trôm" in got
+    assert "Phòng 2 VKSND tỉnh Bến Tre" in got
+
+
+def test_sub_units_of_procuracies_courts_and_the_military():
+    got = names("Dự hội nghị có Thanh tra VKSND tối cao, Cục 3 VKSND tối cao và Vụ Thi đua - Khen thưởng TAND tối cao; "
+                "lãnh đạo các Viện kiểm sát quân sự khu vực 21 và 22.")
+    assert got == ["Thanh tra VKSND tối cao", "Cục 3 VKSND tối cao", "Vụ Thi đua - Khen thưởng TAND tối cao",
+                   "VKS quân sự khu vực 21", "VKS quân sự khu vực 22"]
+    assert "Cục 10 VKSND tối cao" not in names("Đại diện Trại giam Z (Cục 10 - Bộ Công an) dự hội nghị.")
+
+
+def test_named_department_stops_at_the_next_unit_and_named_room_has_its_number():
+    got = names("Tham dự có lãnh đạo Vụ Thi đua - Khen thưởng và Văn phòng VKSND tối cao. "
+                "Phòng Kiểm sát giải quyết các vụ án hành chính (Phòng 10) VKSND tỉnh Long An được khen thưởng.")
+    assert got == ["Vụ 16 VKSND tối cao", "Văn phòng VKSND tối cao", "Phòng 10 VKSND tỉnh Long An"]
+
+
+def test_party_committee_and_local_government_take_part_through_a_named_leader():
+    got = names("Dự hội nghị có đồng chí Trần Văn Bình, Phó Chủ tịch UBND tỉnh Yên Bái; "
+                "Lê Thị Mai, Phó Bí thư Tỉnh ủy Yên Bái.")
+    assert got == ["UBND tỉnh Yên Bái", "Tỉnh ủy Yên Bái"]
+    # cited only as bodies the procuracy advises: not participants
+    assert names("VKSND tỉnh Yên Bái đã tham mưu Tỉnh ủy, UBND tỉnh Yên Bái xử lý vụ việc.") == ["VKSND tỉnh Yên Bái"]
