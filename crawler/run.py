@@ -108,12 +108,15 @@ def crawl(db_path, source_names=None, max_pages=None, redis_url=None, jobdir=Non
     from .spiders.news import NewsSpider
 
     settings = build_settings(db_path, sources, max_pages, jobdir, mirror_url, redis_url)
-    store.open_db(db_path).conn.close()  # create the tables even if the crawl fetches nothing
+    if not redis_url:  # a distributed crawler never writes to SQLite (`thidua ingest` does)
+        store.open_db(db_path).conn.close()  # create the tables even if the crawl fetches nothing
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(NewsSpider)
     process.crawl(crawler, sources=",".join(names), mirror_url=mirror_url, incremental=incremental)
     _reactor_used = True
     process.start()
+    if redis_url:
+        return _worker_stats(crawler, names)
     run_id = crawler.stats.get_value("thidua/run_id")
     if run_id is None:
         return {"run_id": None, "sources": ",".join(names), "pages": 0, "new_articles": 0, "errors": 0,
@@ -123,6 +126,17 @@ def crawl(db_path, source_names=None, max_pages=None, redis_url=None, jobdir=Non
         return store.run_stats(db, run_id)
     finally:
         db.conn.close()
+
+
+def _worker_stats(crawler, names) -> dict:
+    """What one distributed crawler did (the run's totals are in crawl_runs once ingested)."""
+    stats = crawler.stats
+    listing = stats.get_value("thidua/listing_pages", 0)
+    articles = stats.get_value("thidua/article_pages", 0)
+    return {"run": stats.get_value("thidua/redis_run"), "worker": stats.get_value("thidua/worker"),
+            "sources": ",".join(names), "pages": listing + articles, "listing_pages": listing,
+            "article_pages": articles, "items": stats.get_value("thidua/redis_items", 0),
+            "finish_reason": stats.get_value("finish_reason")}
 
 
 def _crawl_in_child(db_path, names, max_pages, redis_url, jobdir, mirror_url, incremental) -> dict:

@@ -35,6 +35,11 @@ RETRY_TIMES = 2
 REDIRECT_MAX_TIMES = 5
 
 ITEM_PIPELINES = {"crawler.pipelines.StorePipeline": 300}
+# A JOBDIR left by a killed crawl (SIGKILL, power loss) is not trusted: see crawler/distributed.py.
+EXTENSIONS = {"crawler.distributed.JobdirGuard": 0}
+# Incremental runs (`thidua update`) re-check the newest stored articles (first listing page) for
+# changes with a conditional GET once their stored copy is this old (seconds).
+THIDUA_REVISIT_AFTER = 6 * 3600
 
 # Where pages go (crawler.run.crawl and the CLI set it per run).
 THIDUA_DB = "data/thidua.db"
@@ -44,4 +49,7 @@ TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
 
 FEED_EXPORT_ENCODING = "utf-8"
+# Feeds (e.g. Scrapyd's items_dir) list what a crawl fetched, without the raw bytes (those are in SQLite).
+FEED_EXPORT_FIELDS = ["url", "final_url", "source", "status", "fetched_at", "content_hash", "content_type",
+                      "encoding", "is_article", "problem", "reason"]
 LOG_LEVEL = "INFO"

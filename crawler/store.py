@@ -102,6 +102,24 @@ def failed_urls(db: sqlite_utils.Database) -> set[str]:
     return {url for (url,) in db.execute("SELECT DISTINCT url FROM crawl_errors").fetchall()}
 
 
+def last_fetched(db: sqlite_utils.Database) -> dict[str, str]:
+    """Stored URL (as linked and as answered) -> fetched_at of its newest stored copy."""
+    latest: dict[str, str] = {}
+    for url, final_url, fetched_at in db.execute("SELECT url, final_url, max(fetched_at) FROM pages"
+                                                 " GROUP BY url, final_url").fetchall():
+        for u in (url, final_url):
+            if u and fetched_at and fetched_at > latest.get(u, ""):
+                latest[u] = fetched_at
+    return latest
+
+
+def permanently_failed_urls(db: sqlite_utils.Database) -> set[str]:
+    """URLs an earlier run found gone (404/410) or forbidden by robots.txt (not worth a request each update)."""
+    rows = db.execute("SELECT DISTINCT url FROM crawl_errors WHERE status IN (404, 410)"
+                      " OR reason LIKE '%robots.txt%'").fetchall()
+    return {url for (url,) in rows}
+
+
 def save_page(db: sqlite_utils.Database, page: dict) -> bool:
     """Store one fetched page; True if it added a row (a new URL or a changed body)."""
     row = {k: page.get(k) for k in PAGE_COLUMNS}

@@ -22,6 +22,8 @@ import threading
 import time
 import unicodedata
 from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta, timezone
+from email.utils import format_datetime, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Optional
@@ -43,6 +45,8 @@ GONE_ARTICLE = {
     "kiemsat": "/kiemsat/bai-viet-da-go-99404.html",
     "vkstv": "/vkstv/2020/01/02/bai-viet-da-go/",
 }
+REVISION_NOTE = ("Cập nhật: bài viết được bổ sung danh sách tập thể, cá nhân được đề nghị khen thưởng "
+                 "sau khi Hội đồng thi đua, khen thưởng họp xét lại.")
 HUGE_SIZE = 9 * 1024 * 1024      # above the crawler's DOWNLOAD_MAXSIZE (8 MB)
 HTML = "text/html; charset=utf-8"
 
@@ -56,6 +60,7 @@ class Reply:
     announced_length: Optional[int] = None   # a Content-Length other than len(body): truncation
     delay: float = 0.0                        # seconds to wait before answering
     stream_size: Optional[int] = None         # send this many filler bytes (huge page)
+    article: Optional[MirrorArticle] = None   # the article served (for Last-Modified / If-Modified-Since)
 
 
 def _html(text: str, status: int = 200) -> Reply:
@@ -115,11 +120,54 @@ class MirrorIndex:
 class Mirror:
     """Routing: a request path to a Reply. No I/O, so it is easy to test and to extend."""
 
-    def __init__(self, index: MirrorIndex, slow_seconds: float = 5.0):
+    def __init__(self, index: MirrorIndex, slow_seconds: float = 5.0, revision: int = 1):
         self.index = index
         self.slow_seconds = slow_seconds
+        self.revised_at: Optional[datetime] = None
+        self.revision = revision
 
-    def respond(self, target: str) -> Reply:
+    @property
+    def revision(self) -> int:
+        return self._revision
+
+    @revision.setter
+    def revision(self, value: int) -> None:
+        """Revision 2 and later: the newest bvpl article has an added paragraph (an edit after
+        publication), and its Last-Modified is the moment of the switch."""
+        self._revision = int(value)
+        if self._revision >= 2:
+            now = datetime.now(timezone.utc).replace(microsecond=0) + timedelta(seconds=1)
+            self.revised_at = now
+        else:
+            self.revised_at = None
+
+    @property
+    def revised_article(self) -> Optional[MirrorArticle]:
+        arts = self.index.by_site.get("bvpl") or []
+        return arts[0] if arts else None
+
+    def _last_modified(self, article: MirrorArticle) -> datetime:
+        if self.revised_at is not None and article is self.revised_article:
+            return self.revised_at
+        return article.published.replace(tzinfo=timezone(timedelta(hours=7))).astimezone(timezone.utc)
+
+    def respond(self, target: str, headers: Optional[dict] = None) -> Reply:
+        reply = self._respond(target)
+        article = reply.article
+        if article is not None and reply.status == 200:
+            modified = self._last_modified(article)
+            reply.headers["Last-Modified"] = format_datetime(modified, usegmt=True)
+            since = _header(headers, "If-Modified-Since")
+            if since:
+                try:
+                    if modified <= parsedate_to_datetime(since):
+                        return Reply(status=304, body=b"", content_type=None,
+                                     headers={"Last-Modified": reply.headers["Last-Modified"]})
+                except (TypeError, ValueError):
+                    pass
+        return reply
+
+    def _respond(self, target: str) -> Reply:
         parts = urlsplit(target)
         path, query = parts.path, parse_qs(parts.query)
         if path == "/robots.txt":
@@ -140,7 +188,12 @@ class Mirror:
             return _html(render.NOT_FOUND[site](path), 404)
         if path != article.path:
             return Reply(status=301, headers={"Location": article.path}, body=b"")
-        return _html(render.ARTICLE[site](article, self.index.related(article)))
+        served = article
+        if self.revised_at is not None and article is self.revised_article:
+            served = replace(article, paragraphs=(*article.paragraphs, REVISION_NOTE))
+        reply = _html(render.ARTICLE[site](served, self.index.related(article)))
+        reply.article = article
+        return reply
 
     def _listing(self, site: str, section: Optional[str], page: int, heading: str, url_for, key: str,
                  main_listing: bool) -> Reply:
@@ -267,6 +320,15 @@ class Mirror:
         return _html("<html><body><h1>404 - Không tìm thấy</h1></body></html>", 404)
 
 
+def _header(headers, name: str) -> Optional[str]:
+    if not headers:
+        return None
+    for key, value in headers.items():
+        if key.lower() == name.lower():
+            return value
+    return None
+
+
 def placeholder_with_title(article: MirrorArticle, title: str) -> MirrorArticle:
     """A list entry for a link that leads nowhere useful (gone, or forbidden by robots.txt)."""
     return replace(article, title=title, lead=title)
@@ -298,8 +360,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self):  # noqa: N802 (http.server API)
         mirror: MirrorServer = self.server.mirror_server
-        reply = mirror.router.respond(self.path)
-        mirror._log("GET", self.path, reply.status)
+        reply = mirror.router.respond(self.path, dict(self.headers.items()))
+        mirror._log("GET", self.path, reply.status, self.headers.get("User-Agent", ""))
         if reply.delay:
             time.sleep(reply.delay)
         try:
@@ -337,6 +399,14 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False   # don't wait for a deliberately slow reply when stopping
 
+    def handle_error(self, request, client_address):
+        # A client that went away (a crawler killed mid-request, a timeout) is not the server's error.
+        import sys
+
+        if isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError, TimeoutError)):
+            return
+        super().handle_error(request, client_address)
+
 
 class MirrorServer:
     """The mirror as a context manager: ``with MirrorServer() as m: m.url``.
@@ -347,14 +417,15 @@ class MirrorServer:
     """
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0, articles_dir: Optional[Path] = None,
-                 scale: int = 0, page_size: int = 10, slow_seconds: float = 5.0):
+                 scale: int = 0, page_size: int = 10, slow_seconds: float = 5.0, revision: int = 1):
         self.host, self.port = host, port
         self.articles = with_variants(load_articles(articles_dir or ARTICLES_DIR), scale)
-        self.router = Mirror(MirrorIndex(self.articles, page_size), slow_seconds=slow_seconds)
+        self.router = Mirror(MirrorIndex(self.articles, page_size), slow_seconds=slow_seconds, revision=revision)
         self._httpd: Optional[_Server] = None
         self._thread: Optional[threading.Thread] = None
         self._lock = threading.Lock()
         self.request_log: list[tuple[str, str, int]] = []   # (method, path?query, status)
+        self.agents: list[tuple[str, str]] = []   # (path?query, User-Agent), in the same order
 
     @property
     def url(self) -> str:
@@ -383,9 +454,28 @@ class MirrorServer:
     def __exit__(self, *exc) -> None:
         self.stop()
 
-    def _log(self, method: str, path: str, status: int) -> None:
+    @property
+    def revision(self) -> int:
+        return self.router.revision
+
+    @revision.setter
+    def revision(self, value: int) -> None:
+        """``mirror.revision = 2`` edits one article (``revised_article``) while serving."""
+        self.router.revision = value
+
+    @property
+    def revised_article(self) -> Optional[MirrorArticle]:
+        return self.router.revised_article
+
+    def _log(self, method: str, path: str, status: int, agent: str = "") -> None:
         with self._lock:
             self.request_log.append((method, path, status))
+            self.agents.append((path, agent))
+
+    def requested_by(self, agent_part: str, prefix: str = "") -> list[str]:
+        """Paths requested by clients whose User-Agent contains ``agent_part``."""
+        with self._lock:
+            return [path for path, agent in self.agents if agent_part in agent and path.startswith(prefix)]
 
     def requested(self, prefix: str = "") -> list[str]:
         """Paths requested so far that start with ``prefix``, in order (repeats kept)."""
@@ -395,6 +485,7 @@ class MirrorServer:
     def clear_log(self) -> None:
         with self._lock:
             self.request_log.clear()
+            self.agents.clear()
 
     def article_paths(self, site: Optional[str] = None) -> list[str]:
         return [a.path for a in self.articles if site is None or a.site == site]

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timezone
+from email.utils import format_datetime
 from typing import Optional
 
 import scrapy
@@ -25,6 +26,7 @@ from crawler.items import CrawlErrorItem, PageItem
 from crawler.sources import Source, load_sources, stored_url
 
 MAX_REDIRECTS = 5
+REVISIT_AFTER = 6 * 3600  # incremental runs re-check the newest stored articles this often (seconds)
 MIN_ARTICLE_TEXT = 200   # characters of paragraph text below which a page holds no article
 TEXT_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
 META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
@@ -37,8 +39,9 @@ def _truthy(value) -> bool:
 class NewsSpider(scrapy.Spider):
     name = "news"
 
-    def __init__(self, sources=None, mirror_url: Optional[str] = None, incremental=False, *args, **kwargs):
+    def __init__(self, sources=None, mirror_url: Optional[str] = None, incremental=False, db=None, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.db_path = db                  # spider argument (Scrapyd: -d db=...); else the THIDUA_DB setting
         names = [n for n in sources.split(",") if n] if isinstance(sources, str) else sources
         self.sources: list[Source] = load_sources(names or None, mirror_url=mirror_url)
         self.source_by_name = {s.name: s for s in self.sources}
@@ -48,19 +51,56 @@ class NewsSpider(scrapy.Spider):
         self.known: set[str] = set()       # stored before this run (read at start)
         self.failed_before: set[str] = set()  # met by an earlier run but not storable (404, robots...)
         self.scheduled: set[str] = set()   # article URLs requested in this run
+        self.listings_requested: set[str] = set()  # listing pages requested by this process
+        self.fetched_at: dict[str, str] = {}  # stored URL -> when its newest copy was fetched
+        self.gone_before: set[str] = set()  # 404/410/robots.txt in an earlier run (incremental runs skip them)
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        settings = crawler.settings
+        if settings.frozen:  # a crawler built for a unit test
+            return spider
+        if spider.db_path:
+            settings.set("THIDUA_DB", str(spider.db_path), priority="cmdline")
+        # `scrapy crawl news -a mirror_url=http://127.0.0.1:...` and Scrapyd jobs get the fast
+        # local-mirror settings too (crawler.run sets them at a higher priority).
+        from crawler.run import LOCAL_MIRROR_SETTINGS, _is_loopback
+
+        if spider.sources and all(s.is_mirror for s in spider.sources) and _is_loopback(spider.mirror_url):
+            settings.update(LOCAL_MIRROR_SETTINGS, priority="spider")
+        return spider
+
+    @property
+    def distributed(self) -> bool:
+        return self.settings.getbool("THIDUA_REDIS")
 
     # ------------------------------------------------------------------ start
     async def start(self):
-        db = store.open_db(self.settings.get("THIDUA_DB"))
-        try:
-            self.known = store.known_article_urls(db)
-            self.failed_before = store.failed_urls(db)
-        finally:
-            db.conn.close()
+        if self.distributed:
+            # A distributed crawler never writes to SQLite: it reads what is stored from the
+            # database when it can see it, and from the set the ingester keeps on Redis.
+            from crawler import distributed
+
+            self.known, self.failed_before = distributed.read_only_known(self.settings.get("THIDUA_DB"))
+            self.known |= distributed.known_urls_from_redis(
+                self.settings.get("REDIS_URL"), self.settings.get("THIDUA_REDIS_PREFIX") or distributed.DEFAULT_PREFIX)
+        else:
+            db = store.open_db(self.settings.get("THIDUA_DB"))
+            try:
+                self.known = store.known_article_urls(db)
+                self.failed_before = store.failed_urls(db)
+                if self.incremental:
+                    self.fetched_at = store.last_fetched(db)
+                    self.gone_before = store.permanently_failed_urls(db)
+            finally:
+                db.conn.close()
         self.logger.info("%d article URLs already stored will not be fetched again", len(self.known))
         for source in self.sources:
             for listing in source.listings:
-                yield self._listing_request(source, listing, 1)
+                request = self._listing_request(source, listing, 1)
+                if request is not None:
+                    yield request
             for feed in source.feeds:
                 yield scrapy.Request(feed, callback=self.parse_feed, errback=self.on_error,
                                      meta=self._meta(source, kind="feed"))
@@ -73,7 +113,14 @@ class NewsSpider(scrapy.Spider):
         url = source.listing_page_url(listing, page)
         if url is None:
             return None
-        return scrapy.Request(url, callback=self.parse_listing, errback=self.on_error,
+        # Listings are fetched on every run, and re-walked from page 1 when a JOBDIR crawl resumes
+        # (the queue of a killed crawl is not trusted): they bypass Scrapy's duplicate filter and are
+        # deduplicated per process here. Distributed crawlers share the run's Redis duplicate filter
+        # instead, so two crawlers seeding the same listings fetch each page once.
+        if url in self.listings_requested:
+            return None
+        self.listings_requested.add(url)
+        return scrapy.Request(url, callback=self.parse_listing, errback=self.on_error, dont_filter=not self.distributed,
                               meta=self._meta(source, kind="listing", listing=listing, page=page, link=url))
 
     def _article_request(self, source: Source, url: str) -> scrapy.Request:
@@ -94,7 +141,7 @@ class NewsSpider(scrapy.Spider):
             return
         scope = response.css(source.listing_links) if source.listing_links else [response]
         links = self._article_links(response, source, scope)
-        yield from self._follow_articles(source, links)
+        yield from self._follow_articles(source, links, newest=response.meta["page"] == 1)
         if not links:
             if response.meta["page"] == 1:  # an empty first page means the layout or the config is wrong
                 yield self._error(response.url, source, "listing has no article links (listing_links "
@@ -124,7 +171,7 @@ class NewsSpider(scrapy.Spider):
             url = source.canonical_article_url(response.urljoin(href.strip()))
             if url and url not in links:
                 links.append(url)
-        yield from self._follow_articles(source, links)
+        yield from self._follow_articles(source, links, newest=True)
 
     def _article_links(self, response, source: Source, scope) -> list[str]:
         links: list[str] = []
@@ -135,17 +182,50 @@ class NewsSpider(scrapy.Spider):
                     links.append(url)
         return links
 
-    def _follow_articles(self, source: Source, links):
+    def _follow_articles(self, source: Source, links, newest: bool = False):
         for url in links:
-            if self._stored(url) in self.known or url in self.scheduled:
+            if url in self.scheduled:
+                continue
+            stored = self._stored(url)
+            if self.incremental and stored in self.gone_before and stored not in self.known:
+                continue  # 404/410 or forbidden by robots.txt before: not worth a request every update
+            if stored in self.known:
+                revisit = self._revisit_request(source, url, stored) if newest and self.incremental else None
+                if revisit is not None:
+                    self.scheduled.add(url)
+                    yield revisit
                 continue
             self.scheduled.add(url)
             yield self._article_request(source, url)
+
+    def _revisit_request(self, source: Source, url: str, stored: str) -> Optional[scrapy.Request]:
+        """The newest articles (first listing page, feeds) are checked for changes once their stored
+        copy is older than THIDUA_REVISIT_AFTER seconds: a conditional GET (If-Modified-Since), so an
+        unchanged page costs a 304; a changed one is stored as a new version (kb keeps the earlier one)."""
+        fetched = self.fetched_at.get(stored)
+        if not fetched:
+            return None
+        try:
+            when = datetime.fromisoformat(fetched)
+        except ValueError:
+            return None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=timezone.utc)
+        age = (datetime.now(timezone.utc) - when).total_seconds()
+        if age < self.settings.getfloat("THIDUA_REVISIT_AFTER", REVISIT_AFTER):
+            return None
+        self.crawler.stats.inc_value("thidua/revisits")
+        return scrapy.Request(url, callback=self.parse_article, errback=self.on_error, dont_filter=True,
+                              headers={"If-Modified-Since": format_datetime(when.astimezone(timezone.utc), usegmt=True)},
+                              meta=self._meta(source, kind="article", link=url, revisit=True))
 
     # ------------------------------------------------------------------ articles
     def parse_article(self, response):
         source = self.source_by_name[response.meta["source"]]
         self.crawler.stats.inc_value("thidua/article_pages")
+        if response.status == 304:  # a revisit: the stored copy is current
+            self.crawler.stats.inc_value("thidua/not_modified")
+            return
         faults = self._redirect_or_fault(response, source)
         if faults is not None:
             yield from faults
@@ -213,12 +293,12 @@ class NewsSpider(scrapy.Spider):
         if len(chain) >= MAX_REDIRECTS:
             yield self._error(chain[0], source, f"more than {MAX_REDIRECTS} redirects", response.status)
             return
-        if kind == "article":
+        if kind == "article" and not response.meta.get("revisit"):
             if self._stored(target) in self.known or target in self.scheduled:
                 return  # the article it points to is stored or queued already
             self.scheduled.add(target)
         meta = {k: v for k, v in response.meta.items()
-                if k in ("source", "kind", "listing", "page", "link", "handle_httpstatus_all")}
+                if k in ("source", "kind", "listing", "page", "link", "handle_httpstatus_all", "revisit")}
         meta["redirect_chain"] = chain
         yield response.request.replace(url=target, meta=meta)
 
