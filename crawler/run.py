@@ -45,7 +45,8 @@ def _is_loopback(url: Optional[str]) -> bool:
         return False
 
 
-def build_settings(db_path, sources, max_pages=None, jobdir=None, mirror_url=None, redis_url=None):
+def build_settings(db_path, sources, max_pages=None, jobdir=None, mirror_url=None, redis_url=None,
+                   overrides: Optional[dict] = None):
     from scrapy.settings import Settings
 
     settings = Settings()
@@ -60,9 +61,11 @@ def build_settings(db_path, sources, max_pages=None, jobdir=None, mirror_url=Non
         settings.set("JOBDIR", str(jobdir), priority="cmdline")
     if redis_url:
         settings.update(redis_settings(redis_url), priority="cmdline")
-    overrides = os.environ.get(SETTINGS_ENV)
     if overrides:
-        settings.update(json.loads(overrides), priority="cmdline")
+        settings.update(overrides, priority="cmdline")
+    from_env = os.environ.get(SETTINGS_ENV)
+    if from_env:
+        settings.update(json.loads(from_env), priority="cmdline")
     return settings
 
 
@@ -91,8 +94,10 @@ def redis_settings(redis_url: str) -> dict:
 
 
 def crawl(db_path, source_names=None, max_pages=None, redis_url=None, jobdir=None, mirror_url=None,
-          incremental=False) -> dict:
+          incremental=False, settings: Optional[dict] = None) -> dict:
     """Crawl the sources (default: every real site) into ``db_path``; return the run's counts.
+
+    ``settings``: extra Scrapy settings (JSON-serialisable), e.g. ``{"THIDUA_REVISIT_AFTER": 3600}``.
 
     Returns the ``crawl_runs`` row: run_id, sources, pages (listing_pages + article_pages),
     new_articles, errors, finish_reason, started, finished, incremental.
@@ -101,16 +106,16 @@ def crawl(db_path, source_names=None, max_pages=None, redis_url=None, jobdir=Non
     sources = load_sources(source_names, mirror_url=mirror_url)  # fail on bad configs before starting
     names = [s.name for s in sources]
     if _reactor_used:
-        return _crawl_in_child(db_path, names, max_pages, redis_url, jobdir, mirror_url, incremental)
+        return _crawl_in_child(db_path, names, max_pages, redis_url, jobdir, mirror_url, incremental, settings)
 
     from scrapy.crawler import CrawlerProcess
 
     from .spiders.news import NewsSpider
 
-    settings = build_settings(db_path, sources, max_pages, jobdir, mirror_url, redis_url)
+    scrapy_settings = build_settings(db_path, sources, max_pages, jobdir, mirror_url, redis_url, settings)
     if not redis_url:  # a distributed crawler never writes to SQLite (`thidua ingest` does)
         store.open_db(db_path).conn.close()  # create the tables even if the crawl fetches nothing
-    process = CrawlerProcess(settings)
+    process = CrawlerProcess(scrapy_settings)
     crawler = process.create_crawler(NewsSpider)
     process.crawl(crawler, sources=",".join(names), mirror_url=mirror_url, incremental=incremental)
     _reactor_used = True
@@ -139,9 +144,10 @@ def _worker_stats(crawler, names) -> dict:
             "finish_reason": stats.get_value("finish_reason")}
 
 
-def _crawl_in_child(db_path, names, max_pages, redis_url, jobdir, mirror_url, incremental) -> dict:
+def _crawl_in_child(db_path, names, max_pages, redis_url, jobdir, mirror_url, incremental, settings) -> dict:
     args = dict(db_path=str(db_path), source_names=names, max_pages=max_pages, redis_url=redis_url,
-                jobdir=str(jobdir) if jobdir else None, mirror_url=mirror_url, incremental=incremental)
+                jobdir=str(jobdir) if jobdir else None, mirror_url=mirror_url, incremental=incremental,
+                settings=settings)
     result = subprocess.run([sys.executable, "-m", "crawler.run", json.dumps(args)],
                             stdout=subprocess.PIPE, check=True, cwd=os.getcwd())
     return json.loads(result.stdout.decode("utf-8").strip().splitlines()[-1])

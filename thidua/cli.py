@@ -102,7 +102,9 @@ def extract(paths, evidence, output, progress):
 @db_option
 @click.option("--max-pages", type=int, default=None, help="Stop after fetching this many pages.")
 @click.option("--redis", "redis_url", default=None, metavar="URL",
-              help="Share the frontier on Redis (scrapy-redis); items go to Redis for `thidua ingest`.")
+              help="Share the frontier on Redis (scrapy-redis) with other crawl processes. Pages go to "
+                   "Redis, never to SQLite: run `thidua ingest --redis URL` to store them. Prints this "
+                   "process's own counts.")
 @click.option("--jobdir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Scrapy JOBDIR: a crawl stopped at any point resumes from here.")
 @click.option("--mirror-url", default=None, metavar="URL",
@@ -135,6 +137,25 @@ def ingest(db_path, redis_url, idle_timeout):
 
     stats = ingest_from_redis(db_path, redis_url, idle_timeout=idle_timeout)
     click.echo(json.dumps(stats, ensure_ascii=False), err=True)
+
+
+@cli.command()
+@click.option("--scrapyd", "scrapyd_url", default="http://127.0.0.1:6800", show_default=True, metavar="URL",
+              help="The Scrapyd server to deploy to.")
+@click.option("--project", default="thidua", show_default=True, help="Scrapyd project name.")
+@click.option("--version", "version", default=None, help="Version label (default: a timestamp).")
+def deploy(scrapyd_url, project, version):
+    """Build the crawler's egg and deploy it to Scrapyd (addversion.json).
+
+    Then schedule crawls with Scrapyd's schedule.json (see docs/SCHEDULING.md).
+    """
+    from crawler.distributed import deploy as run_deploy
+
+    try:
+        answer = run_deploy(scrapyd_url, project=project, version=version)
+    except OSError as exc:
+        raise click.ClickException(f"cannot reach Scrapyd at {scrapyd_url}: {exc}") from None
+    click.echo(json.dumps(answer, ensure_ascii=False))
 
 
 # --------------------------------------------------------------------------- build
@@ -172,7 +193,10 @@ def build(db_path, jobs, progress):
 @db_option
 @click.option("--mirror-url", default=None, metavar="URL", help="Base URL of a running offline mirror.")
 @click.option("--jobs", type=int, default=1, show_default=True, help="Extraction processes.")
-def update(sources, db_path, mirror_url, jobs):
+@click.option("--revisit-after", type=float, default=None, metavar="SECONDS",
+              help="Ask again (If-Modified-Since) for newest-listed articles stored longer ago than "
+                   "this, to catch edits. Default: 6 hours.")
+def update(sources, db_path, mirror_url, jobs, revisit_after):
     """Crawl, then build: fetch only what is new and extract only that.
 
     Listings are revisited newest first and paging stops at a page of known
@@ -180,8 +204,9 @@ def update(sources, db_path, mirror_url, jobs):
     """
     from kb.build import build as run_build
 
+    settings = {"THIDUA_REVISIT_AFTER": revisit_after} if revisit_after is not None else None
     stats = {"crawl": _run_crawl(db_path=db_path, source_names=list(sources) or None, incremental=True,
-                                 mirror_url=mirror_url)}
+                                 mirror_url=mirror_url, settings=settings)}
     stats["build"] = run_build(db_path, extract_page, jobs=jobs, progress=None)
     click.echo(json.dumps(stats, ensure_ascii=False), err=True)
 
