@@ -135,7 +135,33 @@ def clean_text(text: str) -> str:
         seen_body += len(stripped)
     text = "\n".join(lines)
     text = re.sub(r"\n{3,}", "\n\n", text)
-    return text.strip("\n")
+    return join_wrapped_lines(text.strip("\n"))
+
+
+_OPEN_END = re.compile(r"[^\s.!?…:”\"')\]>|]$")  # a line that does not end its sentence
+
+
+def join_wrapped_lines(text: str) -> str:
+    """Hard line-wraps inside a sentence become spaces ("Phó Viện\\ntrưởng"); same length.
+
+    A line of 40+ characters without final punctuation goes on in the next line when that
+    one starts in lower case; in a text wrapped throughout (most long lines end open) also
+    when it starts with a capital ("... đơn vị Khối trưởng\\nKhối thi đua ...").
+    """
+    lines = text.split("\n")
+    long_lines = [l for l in lines if len(l.strip()) >= 40]
+    open_lines = [l for l in long_lines if _OPEN_END.search(l.rstrip())]
+    wrapped = len(open_lines) >= 4 and len(open_lines) >= 0.6 * len(long_lines)
+    out = list(text)
+    pos = 0
+    for i, line in enumerate(lines[:-1]):
+        pos += len(line)
+        nxt = lines[i + 1].lstrip()
+        if len(line.strip()) >= 40 and nxt and _OPEN_END.search(line.rstrip()) and (
+                nxt[0].islower() or (wrapped and line.rstrip()[-1] != ";" and (nxt[0].isupper() or nxt[0].isdigit()))):
+            out[pos] = " "
+        pos += 1
+    return "".join(out)
 
 
 def _sub_folded(rx: re.Pattern, text: str) -> str:

@@ -18,6 +18,7 @@ from functools import lru_cache
 from typing import Optional
 
 from ._data import load
+from .gazetteer import phrase_hits
 from .text import Document, fold
 from .units import _TITLE_BEFORE, Mention, _trailer_start, all_mentions, sentence_bounds, Index
 
@@ -125,6 +126,13 @@ def _list_after(doc: Document, pos: int, index: Index) -> list[Mention]:
 _PERSON_INTRO = re.compile(r"(?:các\s+)?(?:đồng\s+chí|ông|bà|cá\s+nhân)?\s*:?\s*", re.I)
 # where the ceremony is held is no recipient: "tại (trụ sở) VKSND tỉnh X"
 _PLACE_BEFORE = re.compile(r"\btai\s+(?:tru\s+so|hoi\s+truong|tru\s+so\s+lam\s+viec)?\s*(?:cua\s+)?$")
+# the unit that gives it: "VKSND tỉnh X (long trọng) tổ chức Lễ trao ...", "VKSND tỉnh X trao ..."
+_GIVER_GAP = re.compile(r"^(?:(?!\bđược\b|\bnhận\b|\bđề\s+(?:nghị|xuất)\b|\bsuy\s+tôn\b|\bbình\b|\bbầu\b)[^.;,])*"
+                        r"\b(?:trao|tặng|tổ\s+chức)\b")
+# background figures, not the event's awards: "5 năm qua ... có 3 lượt tập thể được tặng"
+_BACKGROUND = re.compile(r"\b(?:\d+\s+)?(?:năm|nhiệm\s+kỳ|giai\s+đoạn)\s+qua\b|\d+\s+lượt\b", re.I)
+# a title named as a criterion: "đạt tiêu chuẩn Chiến sĩ thi đua", "căn cứ xét danh hiệu"
+_CRITERION = re.compile(r"(?:tieu\s+chuan|dieu\s+kien|can\s+cu\s+(?:de\s+)?xet|de\s+xet)\s+(?:danh\s+hieu\s+)?[“\"]?$")
 _PASSIVE = re.compile(r"\b(?:được|nhận|đón\s+nhận)\b", re.I)
 
 
@@ -144,9 +152,9 @@ def _people_after(doc: Document, pos: int, end: int, people: list) -> list[str]:
     """"cho (các đồng chí:) A, Title; B, Title và C": the named people a list starts with."""
     intro = _PERSON_INTRO.match(doc.text, pos)
     p = intro.end() if intro else pos
-    tm = _title_rx().match(doc.folded, p)
-    if tm:  # "cho Kiểm sát viên Nguyễn Văn A"
-        p = tm.end() + len(doc.text[tm.end():]) - len(doc.text[tm.end():].lstrip())
+    tm = phrase_hits(doc, "TITLE").at(p)
+    if tm is not None:  # "cho Kiểm sát viên Nguyễn Văn A"
+        p = tm.end_char + len(doc.text[tm.end_char:]) - len(doc.text[tm.end_char:].lstrip())
     inside = [x for x in people if pos <= x[0] < end]
     if not inside or inside[0][0] != p:
         return []
@@ -157,10 +165,26 @@ def _people_after(doc: Document, pos: int, end: int, people: list) -> list[str]:
     return names
 
 
-@lru_cache(maxsize=1)
-def _title_rx() -> re.Pattern:
-    from .officials import _vocab as titles
-    return titles()["titles"]
+_NAMES_FOLLOW = re.compile(r"[^.;:]{0,120}?(?::|\btrong\s+đó\s+có\b|\bgồm(?:\s+có)?\b)\s*:?\s*", re.I)
+
+
+def _named_after_count(doc: Document, pos: int, end: int, index: Index, people: list) -> list:
+    """The units and people a count is followed by: "cho 3 cá nhân: A, ...; B", "trong đó có X và Y"."""
+    m = _NAMES_FOLLOW.match(doc.text, pos, end)
+    if not m:
+        return []
+    q = m.end()
+    units = [u for u in index.between(q, end) if u.participant
+             and not _TITLE_BEFORE.search(doc.folded, max(q, u.start - 40), u.start)]
+    persons = [x for x in people if q <= x[0] < end]
+    got = sorted([(u.start, u) for u in units] + [(s, n) for s, _, n in persons], key=lambda x: x[0])
+    out, seen = [], set()
+    for _, r in got:
+        key = r.name if isinstance(r, Mention) else r
+        if key not in seen:
+            seen.add(key)
+            out.append(r)
+    return out
 
 
 def find_awards(doc: Document, units: list[dict], year: Optional[int], officials: Optional[list] = None) -> list[dict]:
@@ -211,7 +235,9 @@ def find_awards(doc: Document, units: list[dict], year: Optional[int], officials
             elif got:
                 recipients, consumed = got, end
             elif _COUNT.match(t, p) or (_SINGULAR.match(t, p) and not _GENERIC.match(t, p)):
-                recipients, consumed = [None], p
+                # "cho 3 cá nhân: đồng chí A, ...; đồng chí B", "cho 2 tập thể ..., trong đó có X và Y"
+                named_after = _named_after_count(doc, p, s1, index, people)
+                recipients, consumed = (named_after or [None]), p
             elif _GENERIC.match(t, p):
                 recipients, consumed = ["skip"], p
             elif _HEAD_NOUN.match(t, p):
@@ -227,7 +253,8 @@ def find_awards(doc: Document, units: list[dict], year: Optional[int], officials
                 # not the unit of the one who presents it ("đồng chí A, Viện trưởng VKSND tỉnh X trao ...")
                 before = [m for m in index.between(clause_start, a["start"]) if m.end <= a["start"] and m.participant
                           and not _TITLE_BEFORE.search(doc.folded, max(clause_start, m.start - 40), m.start)
-                          and not _PLACE_BEFORE.search(doc.folded, max(clause_start, m.start - 30), m.start)]
+                          and not _PLACE_BEFORE.search(doc.folded, max(clause_start, m.start - 30), m.start)
+                          and not _GIVER_GAP.search(t[m.end:a["start"]])]
                 # "đồng chí A, Title và đồng chí B, Title được nhận Bằng khen": people receive it
                 named = [x for x in people if clause_start <= x[0] and x[1] <= a["start"]]
                 if not before and not named and _GENERIC.search(t, clause_start, a["start"]):
@@ -235,6 +262,9 @@ def find_awards(doc: Document, units: list[dict], year: Optional[int], officials
                 if named and _PASSIVE.search(t, named[-1][1], a["start"]):
                     before = list(dict.fromkeys(n for _, _, n in named))
                 recipients = before or [None]
+                if recipients == [None] and (_BACKGROUND.search(t, clause_start, a["start"])
+                                             or _CRITERION.search(doc.folded, max(clause_start, a["start"] - 40), a["start"])):
+                    recipients = ["skip"]  # past counts ("5 năm qua có 3 lượt tập thể được tặng") and criteria
         prev_end_in_sentence[s0] = max(consumed, a["end"])
         prev_end = consumed if consumed > a["end"] else a["end"]
         prev_recipients = recipients

@@ -22,6 +22,9 @@ def _patterns() -> dict:
     named = r"\bkhoi" + d["block_filler"] + r"\s+(?P<name>" + "|".join(re.escape(k) for k, _ in names) + r")\b"
     return {
         "numbered": re.compile(d["numbered"]),
+        "worded": re.compile(d["worded"]),
+        "number_words": d["number_words"],
+        "named_cluster": re.compile(d["named_cluster"]),
         "named": re.compile(named),
         "names": dict(names),
         "scope_lead": re.compile(d["scope_lead"]),
@@ -55,6 +58,20 @@ def find_clusters(doc: Document) -> list[dict]:
             continue
         kind = "Cụm" if m.group("kind") == "cum" else "Khối"
         found.append(_mention(doc, f"{kind} thi đua số {n}", m.start(), m.end()))
+    for m in p["worded"].finditer(folded):
+        words = m.group("num").split()
+        nw = p["number_words"]
+        if words[0] == "muoi":
+            n = 10 + (nw[words[1]] if len(words) > 1 else 0)
+        elif len(words) >= 2:
+            n = nw[words[0]] * 10 + (nw[words[2]] if len(words) > 2 else 0)
+        else:
+            n = nw[words[0]]
+        kind = "Cụm" if m.group("kind") == "cum" else "Khối"
+        found.append(_mention(doc, f"{kind} thi đua số {n}", m.start(), m.end()))
+    for m in p["named_cluster"].finditer(folded):
+        name = " ".join(doc.text[m.start("name"):m.end("name")].split())
+        found.append(_mention(doc, f"Cụm thi đua {name}", m.start(), m.end()))
     for m in p["named"].finditer(folded):
         name = p["names"][m.group("name")]
         found.append(_mention(doc, f"Khối thi đua {name}", m.start(), m.end()))

@@ -20,6 +20,7 @@ def _patterns() -> dict:
     return {
         "numeric": re.compile(d["numeric"]),
         "worded": re.compile(d["worded"]),
+        "span": re.compile(d["span"]),
         "event_prefix": re.compile(d["event_prefix"]),
         "citation_before": re.compile(d["citation_before"]),
         "meta_words": tuple(d["meta_line_words"]),
@@ -123,7 +124,7 @@ def find_dates(text: str, folded: Optional[str] = None, start: int = 0, end: Opt
     end = len(folded) if end is None else end
     p = _patterns()
     out = []
-    for rx in (p["worded"], p["numeric"]):
+    for rx in (p["worded"], p["span"], p["numeric"]):
         for m in rx.finditer(folded, start, end):
             d, mo, y = int(m.group("d")), int(m.group("m")), m.group("y")
             if not (1 <= d <= 31 and 1 <= mo <= 12):
@@ -138,7 +139,7 @@ def find_dates(text: str, folded: Optional[str] = None, start: int = 0, end: Opt
                 "end": m.end(),
                 "day": d, "month": mo, "year": int(y) if y else None,
                 "part": pm.group("part") if pm else None,
-                "ngay": bool(pm and (pm.group("ngay") or "ngay" in pm.group())) or m.re is p["worded"],
+                "ngay": bool(pm and (pm.group("ngay") or "ngay" in pm.group())) or m.re is p["worded"] or m.re is p["span"],
                 "citation": bool(p["citation_before"].search(before)),
             })
     out.sort(key=lambda c: c["date_start"])

@@ -4,6 +4,8 @@ Provinces (the 63 before the 2025 merger and the 34 after it) come from
 ``provinces.csv``; district-level cities and towns from ``district_towns.csv``; name
 heuristics from ``names.yml``. Place names are matched on the folded text
 (:func:`extract.text.fold_keep_length`), so "Hoà Bình" and "Hòa Bình" are one place.
+Phrase vocabularies (titles and party posts) run as a spaCy PhraseMatcher over the
+article's Doc (:func:`phrase_hits`).
 """
 from __future__ import annotations
 
@@ -141,3 +143,87 @@ def capitalised_run(text: str, pos: int, max_words: int = 4, kind: str = "place"
         return None
     end = out[-1][1]
     return text[pos:end], end
+
+
+# --------------------------------------------------------------------------- spaCy phrase gazetteers
+# Phrase vocabularies run as one PhraseMatcher (attr NORM: accent- and case-folded) over the
+# document-level spaCy Doc (:attr:`extract.text.Document.spacy_doc`), once per article:
+# TITLE = positions and PARTY = party posts of ``titles.yml``. Spans carry the evidence
+# offsets (``start_char``/``end_char`` into ``doc.text``).
+#
+# Kept as regular expressions, and why:
+# - award heads (``awards.yml``): matched on the text as written, case-sensitive after the
+#   first letter and accent-sensitive on purpose ("cờ thi đua" is an award, "có thi đua"
+#   is not; folded they are one key), several with open tails ("Kỷ niệm chương “Vì sự
+#   nghiệp ...”"); a folded PhraseMatcher would add false heads.
+# - provinces: names are matched at a given position after a level word ("tỉnh", "TP") and
+#   may be written with a dash and any spacing ("Phan Rang - Tháp Chàm"); one anchored
+#   regex match is cheaper than a lookup and keeps those spellings.
+# - bodies (``bodies.yml``): regular expressions with look-behinds and case rules
+#   ("(?<=trưởng )ban"), not phrases.
+# - ranks ("Trung tướng"): matched case-sensitively on the text as written, with "đồng chí".
+_PHRASE_LABELS = ("TITLE", "PARTY")
+
+
+@lru_cache(maxsize=1)
+def _phrase_matcher():
+    from .nlp import phrase_matcher
+
+    d = load("titles.yml")
+    return phrase_matcher({"TITLE": [p["title"] for p in d["positions"]], "PARTY": d["party_posts"]})
+
+
+def phrase_key(text: str) -> str:
+    """The key of a phrase as the matcher sees it: folded words, one space between."""
+    from .text import fold_keep_length
+    return " ".join(fold_keep_length(text).split())
+
+
+class PhraseHits:
+    """The spans of one label in a document, with the lookups a regex scan used to give.
+
+    ``at(pos)``: the longest span starting exactly at ``pos`` (a regex ``match``);
+    ``scan(a, b)``: leftmost-longest spans that do not overlap, starting in [a, b) (a regex
+    ``finditer`` over an alternation ordered longest first).
+    """
+
+    def __init__(self, spans: list):
+        import bisect
+
+        self._bisect = bisect.bisect_left
+        self.by_start: dict[int, object] = {}
+        for sp in spans:
+            old = self.by_start.get(sp.start_char)
+            if old is None or sp.end_char > old.end_char:
+                self.by_start[sp.start_char] = sp
+        self.greedy: list = []
+        last = -1
+        for start in sorted(self.by_start):
+            if start >= last:
+                sp = self.by_start[start]
+                self.greedy.append(sp)
+                last = sp.end_char
+        self.starts = [sp.start_char for sp in self.greedy]
+
+    def at(self, pos: int):
+        return self.by_start.get(pos)
+
+    def scan(self, a: int, b: int) -> list:
+        return self.greedy[self._bisect(self.starts, a):self._bisect(self.starts, b)]
+
+    def any(self, a: int, b: int) -> bool:
+        i = self._bisect(self.starts, a)
+        return i < len(self.starts) and self.starts[i] < b
+
+
+def phrase_hits(doc, label: str) -> PhraseHits:
+    """The PhraseMatcher's spans of ``label`` in ``doc`` (a Document; cached on it)."""
+    cache = doc.__dict__.get("_thidua_phrases")
+    if cache is None:
+        matcher = _phrase_matcher()
+        sdoc = doc.spacy_doc
+        spans: dict[str, list] = {k: [] for k in _PHRASE_LABELS}
+        for sp in matcher(sdoc, as_spans=True):
+            spans[sp.label_].append(sp)
+        cache = doc.__dict__["_thidua_phrases"] = {k: PhraseHits(v) for k, v in spans.items()}
+    return cache[label]

@@ -1,17 +1,30 @@
-"""A small spaCy pipeline over underthesea's words, used only where regexes are unsure.
+"""spaCy over the article: one document-level Doc for the gazetteers, underthesea where regexes are unsure.
 
-underthesea segments Vietnamese into words and tags proper nouns ``Np``; spaCy holds the
-result as a ``Doc`` (``spacy.blank("xx")``: a language-neutral vocabulary; the "vi"
-language class would need pyvi) and a ``Matcher`` finds runs of proper nouns as spans
-with character offsets. Tagging costs a few ms per sentence, so callers ask only about
-the sentences that need it (a capitalised run after a title that does not begin with a
-known family name); results are cached per sentence. underthesea's ``ner`` is not used:
-it tags officials' names as locations.
+Two layers share one vocabulary (``spacy.blank("xx")``: language-neutral; the "vi" class
+would need pyvi):
+
+* :func:`document_doc` — the whole article as a ``Doc`` of syllable tokens (a word run or
+  one punctuation mark), cheap to build (no tagging). Its text is exactly the article's, so
+  a ``Span``'s ``start_char``/``end_char`` are evidence offsets. Each token's NORM is its
+  accent- and case-folded form (``"Viện" -> "vien"``, set once per lexeme), so a
+  :class:`~spacy.matcher.PhraseMatcher` with ``attr="NORM"`` (:func:`phrase_matcher`)
+  matches "Phó Viện trưởng", "phó viện trưởng" and "Pho Vien truong" alike.
+  :class:`extract.text.Document` caches it as ``doc.spacy_doc``; the gazetteers built on
+  it are in :mod:`extract.gazetteer`.
+* :func:`sentence_doc` — underthesea segments one sentence into words and tags proper
+  nouns ``Np``; a ``Matcher`` finds runs of proper nouns as spans with character offsets.
+  Tagging costs a few ms per sentence, so callers ask only about the sentences that need
+  it (a capitalised run after a title that does not begin with a known family name);
+  results are cached per sentence. underthesea's ``ner`` is not used: it tags officials'
+  names as locations.
 """
 from __future__ import annotations
 
+import re
 from functools import lru_cache
-from typing import Optional
+from typing import Iterable, Optional
+
+from .text import fold_keep_length
 
 
 @lru_cache(maxsize=1)
@@ -23,6 +36,39 @@ def _pipeline():
     matcher = Matcher(nlp.vocab)
     matcher.add("PROPER", [[{"TAG": "Np", "OP": "+"}]], greedy="LONGEST")
     return nlp, matcher
+
+
+# A syllable or one punctuation mark, with the single space after it; or a run of other
+# whitespace (a line break, a second space), which spaCy keeps as a token of its own.
+# Finer than Document.tokens(): "trưởng/Chánh" and "Phó-Viện" are two syllables here,
+# so every word boundary of the text (regex ``\b``) is a token boundary.
+_PIECE = re.compile(r"(\w+|[^\w\s])( ?)|(\s+)")
+_NORMED: set[str] = set()  # lexemes whose NORM is already the folded form
+
+
+def document_doc(text: str):
+    """``text`` as a spaCy Doc of syllables whose NORM is folded; ``doc.text == text``."""
+    from spacy.tokens import Doc
+
+    vocab = _pipeline()[0].vocab
+    pieces = _PIECE.findall(text)
+    words = [gap or word for word, _, gap in pieces]
+    spaces = [space == " " for _, space, _ in pieces]
+    for word in set(words).difference(_NORMED):  # new words only: a lexeme keeps its NORM
+        vocab[word].norm_ = fold_keep_length(word)
+        _NORMED.add(word)
+    return Doc(vocab, words=words, spaces=spaces)
+
+
+def phrase_matcher(phrases: dict[str, Iterable[str]]):
+    """A PhraseMatcher on folded NORM: label -> phrases as written in extract/data."""
+    from spacy.matcher import PhraseMatcher
+
+    nlp, _ = _pipeline()
+    matcher = PhraseMatcher(nlp.vocab, attr="NORM")
+    for label, items in phrases.items():
+        matcher.add(label, [document_doc(p) for p in dict.fromkeys(items)])
+    return matcher
 
 
 def sentence_doc(text: str):

@@ -9,6 +9,8 @@ A title written without its unit ("đồng chí X - Phó Viện trưởng dự h
 nearest unit of a fitting kind in the same sentence. Names are 2–4 capitalised words that
 begin with a family name, or that underthesea tags as a proper noun (:mod:`extract.nlp`).
 Bylines and slogans carry no title, so they never match. One entry per person.
+Titles and party posts are found once per article by the spaCy PhraseMatcher of
+:mod:`extract.gazetteer` (accent- and case-insensitive, spans with offsets).
 """
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ from functools import lru_cache
 from typing import Optional
 
 from ._data import load
-from .gazetteer import capitalised_run, name_words
+from .gazetteer import PhraseHits, capitalised_run, name_words, phrase_hits, phrase_key
 from .text import Document, fold
 from .units import Mention, _quote_spans, _trailer_start, all_mentions, sentence_bounds, Index
 
@@ -34,25 +36,29 @@ def _fpat(s: str) -> str:
 
 @lru_cache(maxsize=1)
 def _vocab() -> dict:
+    # Titles and party posts are found by the spaCy PhraseMatcher (extract.gazetteer.phrase_hits).
     d = load("titles.yml")
-    positions = sorted(d["positions"], key=lambda p: -len(p["title"]))
-    titles = re.compile(r"\b(?:" + "|".join(f"(?P<t{i}>{_fpat(p['title'])})" for i, p in enumerate(positions)) + r")\b")
-    party = re.compile(r"(?:" + "|".join(_fpat(p) for p in d["party_posts"]) + r")\b")
+    positions = {phrase_key(p["title"]): p for p in d["positions"]}
     ranks = "|".join(r"\s+".join(map(re.escape, r.split())) for r in d["ranks"])
     anchor = re.compile(r"(?:\b[Đđ]ồng\s+chí|(?<![\w])(?:" + ranks + r"))\s+")
     acts = [(role, re.compile(r"\s*(?:" + "|".join(_fpat(v) for v in verbs) + r")\b")) for role, verbs in d["acts"].items()]
-    return {"positions": positions, "titles": titles, "party": party, "anchor": anchor, "acts": acts}
+    return {"positions": positions, "anchor": anchor, "acts": acts}
 
 
-def _title_at(folded: str, pos: int) -> Optional[tuple[dict, int, int]]:
-    v = _vocab()
-    m = v["titles"].match(folded, pos)
-    if not m:
-        return None
-    for k, val in m.groupdict().items():
-        if val is not None:
-            return v["positions"][int(k[1:])], m.start(), m.end()
-    return None
+def _title(span) -> tuple[dict, int, int]:
+    """(position from titles.yml, start, end) of a TITLE span."""
+    return _vocab()["positions"][" ".join(t.norm_ for t in span)], span.start_char, span.end_char
+
+
+def _title_at(titles: PhraseHits, pos: int) -> Optional[tuple[dict, int, int]]:
+    """The title starting exactly at ``pos``, longest first ("Phó Viện trưởng Thường trực")."""
+    span = titles.at(pos)
+    return _title(span) if span is not None else None
+
+
+@lru_cache(maxsize=1)
+def _honorifics() -> frozenset:
+    return frozenset(load("names.yml").get("honorifics", []))
 
 
 def _valid_name(doc: Document, start: int, end: int, tag: bool = True) -> bool:
@@ -64,6 +70,8 @@ def _valid_name(doc: Document, start: int, end: int, tag: bool = True) -> bool:
     nw = name_words()
     if fold(name) in nw["not_officials"] or words[0] in nw["not_name_start"]:
         return False
+    if len(words) >= 3 and words[0] in _honorifics():
+        return False  # "Ông Nguyễn Văn A": the name starts after the honorific
     if fold(words[0]) in nw["surnames"]:
         return True
     if not tag:
@@ -156,6 +164,7 @@ def find_officials(doc: Document, units: list[dict]) -> list[dict]:
     if not t.strip():
         return []
     v = _vocab()
+    titles, party = phrase_hits(doc, "TITLE"), phrase_hits(doc, "PARTY")
     index = Index([m for m in all_mentions(doc) if m.name])
     cut = _trailer_start(doc)
     quotes = _quote_spans(t)
@@ -195,8 +204,7 @@ def find_officials(doc: Document, units: list[dict]) -> list[dict]:
     for sent in doc.sentences:
         if sent.start >= cut:
             break
-        fs = f[sent.start:sent.end]
-        if not v["titles"].search(fs):
+        if not titles.any(sent.start, sent.end):
             continue
         used_titles: set[int] = set()
         mentions = index.between(sent.start, _clause_end(t, sent.end - 1, sent.end) + 1)
@@ -206,9 +214,9 @@ def find_officials(doc: Document, units: list[dict]) -> list[dict]:
             nm = _name_at(doc, a.end())
             if nm:
                 starts.append(nm)
-        for tm in v["titles"].finditer(f, sent.start, sent.end):
-            sep = re.search(r"\s*[,\-–—]\s*$", t[sent.start:tm.start()])
-            name_end = tm.start() - len(sep.group()) if sep else -1
+        for tm in titles.scan(sent.start, sent.end):
+            sep = re.search(r"\s*[,\-–—]\s*$", t[sent.start:tm.start_char])
+            name_end = tm.start_char - len(sep.group()) if sep else -1
             # "VKSND tỉnh Tây Ninh - Cụm trưởng": a unit, not a person, precedes the title
             if sep and not any(m.start < name_end <= m.end for m in mentions):
                 # the name never reaches back into a unit ("VKSND tỉnh Gia Lai Rơ Mah Tuấn")
@@ -227,9 +235,9 @@ def find_officials(doc: Document, units: list[dict]) -> list[dict]:
                 if not s:
                     break
                 p = s.end()
-                tt = _title_at(f, p)
-                pm = v["party"].match(f, p)
-                if tt and not tt[0].get("party") and not (pm and pm.end() > tt[2]):
+                tt = _title_at(titles, p)
+                pm = party.at(p)
+                if tt and not tt[0].get("party") and not (pm and pm.end_char > tt[2]):
                     title = tt
                     break
                 if tt and fallback is None:
@@ -237,7 +245,7 @@ def find_officials(doc: Document, units: list[dict]) -> list[dict]:
                 if not pm and not tt:
                     break
                 semi = t.find(";", p, sent.end)
-                nxt = _SEP.search(t, max(pm.end() if pm else 0, tt[2] if tt else 0), sent.end if semi == -1 else semi)
+                nxt = _SEP.search(t, max(pm.end_char if pm else 0, tt[2] if tt else 0), sent.end if semi == -1 else semi)
                 if not nxt:
                     break
                 p = nxt.start()
@@ -246,7 +254,7 @@ def find_officials(doc: Document, units: list[dict]) -> list[dict]:
                 continue
             td, ts, te = title
             # "Vụ trưởng Vụ trưởng Vụ 12": a repeated title is one
-            again = _title_at(f, te + 1) if te < len(f) else None
+            again = _title_at(titles, te + 1) if te < len(f) else None
             if again and again[0]["title"] == td["title"]:
                 used_titles.add(te + 1)
                 te = again[2]
@@ -256,13 +264,10 @@ def find_officials(doc: Document, units: list[dict]) -> list[dict]:
             desc_end = unit.end if (unit and direct) else te
             record(ns, ne, td, unit, direct, te, desc_end)
         # 2. title first: "Phó Viện trưởng VKSND tối cao Nguyễn Hải Trâm"
-        for tm in v["titles"].finditer(f, sent.start, sent.end):
-            if tm.start() in used_titles:
+        for tm in titles.scan(sent.start, sent.end):
+            if tm.start_char in used_titles:
                 continue
-            tt = _title_at(f, tm.start())
-            if not tt:
-                continue
-            td, ts, te = tt
+            td, ts, te = _title(tm)
             unit = next((m for m in mentions if te < m.start <= te + 2), None)
             p = unit.end if unit else te
             sp = re.compile(r"\s+").match(t, p)

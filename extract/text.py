@@ -17,6 +17,7 @@ from .model import Evidence
 # Abbreviations that end with a dot but do not end a sentence ("TP. Hồ Chí Minh").
 _NO_BREAK_BEFORE = re.compile(r"(?:\b(?:TP|Tp|tp|ThS|TS|PGS|GS|Q|P|TT|Th\.S|Đ/c|đ/c|St|Mr|Ms|Dr)|\b[A-ZĐ])\.$")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’)]*\s+(?=[\"“(\-–]*[A-ZĐÀ-Ỹ0-9])")
+_HORIZONTAL_SPACE = re.compile(r"[ \t\f\v]{2,}|[\t\f\v]")
 _TOKEN = re.compile(r"\w+(?:[./-]\w+)*|[^\w\s]", re.UNICODE)
 
 
@@ -24,7 +25,9 @@ def normalize(text: str) -> str:
     """NFC, unified spaces and line ends; offsets are into this form."""
     text = unicodedata.normalize("NFC", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ").replace("\u200b", "")
-    return text
+    # Runs of spaces and tabs are one space: a phrase ("Phó  Viện trưởng") is one phrase
+    # however it was typed, and every offset points into this text anyway.
+    return _HORIZONTAL_SPACE.sub(" ", text)
 
 
 def fold(text: str) -> str:
@@ -98,6 +101,12 @@ class Document:
     def folded(self) -> str:
         """Same length as ``text``: search folded, report offsets in the original."""
         return fold_keep_length(self.text)
+
+    @cached_property
+    def spacy_doc(self):
+        """The whole text as one spaCy Doc of syllables, NORM folded (:func:`extract.nlp.document_doc`)."""
+        from .nlp import document_doc
+        return document_doc(self.text)
 
     @cached_property
     def _sentence_starts(self) -> list[int]:

@@ -41,6 +41,9 @@ _OFFICE = re.compile(r"\b(?P<o>Văn\s+phòng|Thanh\s+tra)(?=\s+(?:VKSND|Viện\s
 # Departments of a high-level procuracy: "Viện 1" ... "Viện 3" (Viện nghiệp vụ).
 _VIEN_NUM = re.compile(r"\bViện\s+([1-9])\b(?!\s*[/.,]\s*\d)")
 # "Cục 2" of the Supreme Procuracy; "Cục 10 - Bộ Công an" is a ministry's department.
+# "Vụ <Name> (Bộ Tư pháp)", "Cục <Name>, Bộ Công an": a department of a ministry
+_MINISTRY_DEP = re.compile(r"(?P<n>[A-ZĐÀ-Ỹ][^,;.()\n]{1,60}?)\s*(?:,|\(|[-–])?\s*(?P<bo>Bộ\s+(?!Chỉ\b|[Tt]rưởng\b)[A-ZĐ]\w*"
+                           r"(?:\s+(?!(?:và|cùng|chủ|dự|tham|đã|về|tại|năm|cho)\b)[a-zđà-ỹ]\w*){0,2})(?!\w)\s*\)?")
 _CUC_NUM = re.compile(r"\bCục\s+(\d{1,2})\b(?!\s*[/.]\d)(?!\s*[-–,(]?\s*(?:Bộ|Tổng\s+cục)\b)")
 _CAPCAO_CITY = {"Hà Nội": "Hà Nội", "Đà Nẵng": "Đà Nẵng", "Hồ Chí Minh": "TP Hồ Chí Minh"}
 _CAPCAO_NUM = {"1": "Hà Nội", "2": "Đà Nẵng", "3": "TP Hồ Chí Minh"}
@@ -48,8 +51,8 @@ _SEP = re.compile(r"\s*[,;]\s*(?:va\s+)?|\s+va\s+")
 _LEVEL = re.compile(r"(?:cac\s+)?(tinh|huyen|thi\s+xa|quan|thanh\s+pho|tp)(?![\w])\.?\s*")
 _LEVEL_NAME = {"tinh": "tỉnh", "huyen": "huyện", "thi xa": "thị xã", "quan": "quận", "thanh pho": "TP", "tp": "TP", "tp.": "TP"}
 _LIST_INTRO = re.compile(
-    r"(?:(?:bao\s+)?gồm(?:\s+có)?\s*(?:\d+\s+)?(?:(?:đơn\s+vị|thành\s+viên|cơ\s+quan)(?:\s+trong\s+(?:[Kk]hối|[Cc]ụm)(?:\s+thi\s+đua)?)?)?"
-    r"|\d+\s+(?:đơn\s+vị|thành\s+viên|cơ\s+quan)(?:\s+trong\s+(?:[Kk]hối|[Cc]ụm)(?:\s+thi\s+đua)?)?(?:\s+gồm)?)\s*:")
+    r"(?:(?:bao\s+)?gồm(?:\s+có)?\s*(?:\d+\s+)?(?:(?:cơ\s+quan,?\s+)?(?:đơn\s+vị|thành\s+viên|cơ\s+quan)(?:\s+trong\s+(?:[Kk]hối|[Cc]ụm)(?:\s+thi\s+đua)?)?)?"
+    r"|\d+\s+(?:cơ\s+quan,?\s+)?(?:đơn\s+vị|thành\s+viên|cơ\s+quan)(?:\s+trong\s+(?:[Kk]hối|[Cc]ụm)(?:\s+thi\s+đua)?)?(?:\s+gồm)?)\s*:")
 
 
 @dataclass
@@ -150,6 +153,9 @@ def _parse_place(doc: Document, pos: int, allow_high: bool = True):
             items = [("TP", run[0], pos, run[1])]
             more, end = _continue(doc, run[1], "TP")
             return items + more, end
+        if allow_high and not re.compile(r"\s*(?:va\b|\(|tinh\b|truc\s+thuoc|thuoc\b)").match(f, m.end()):
+            # "VKSND thành phố" in an article about a centrally-run city (_fill_unnamed names it)
+            return [("TP", None, pos, m.end() - (len(m.group()) - len(m.group().rstrip())))], m.end()
         return None, m.end()
     m = re.compile(r"\s+(huyen|thi\s+xa|quan)\s+").match(f, pos)
     if m:
@@ -171,13 +177,26 @@ def _parse_place(doc: Document, pos: int, allow_high: bool = True):
 
 def _district_name(text: str, pos: int, level: str):
     if level == "quận":
-        m = re.compile(r"\d{1,2}\b").match(text, pos)
+        # "quận 3", not "3 đơn vị còn lại" after a list
+        m = re.compile(r"\d{1,2}\b(?!\s+(?:đơn|tập|cá|cơ|đồng|người|lượt|năm|tháng|ngày)\b)").match(text, pos)
         if m:
             return m.group(), m.end()
     run = capitalised_run(text, pos)
     if run and (len(run[0].split()) >= 2 or district_kind(run[0])):
         return run
+    if run is None:
+        # a district whose first word also starts titles or documents ("huyện Kế Sách", "Thường Xuân")
+        m = re.compile(r"([^\W\d_]+) (?=[^\W\d_])").match(text, pos)
+        if m and m.group(1) in _district_first_words():
+            rest = capitalised_run(text, m.end(), max_words=2)
+            if rest:
+                return text[pos:rest[1]], rest[1]
     return None
+
+
+@lru_cache(maxsize=1)
+def _district_first_words() -> frozenset:
+    return frozenset(load("names.yml").get("district_first_words", []))
 
 
 def _province_list(doc: Document, pos: int, level: str):
@@ -212,6 +231,8 @@ def _district_list(doc: Document, pos: int, level: Optional[str]):
     while True:
         lvl = level
         lm = _LEVEL.match(f, p)
+        if lm and not t[lm.start():lm.start() + 1].islower():
+            lm = None  # "Quan Hóa" is a district's name, not "quận"
         if lm and lm.group(1) != "tinh":
             lvl = _LEVEL_NAME[" ".join(lm.group(1).split())]
             p2 = lm.end()
@@ -263,6 +284,8 @@ def _continue(doc: Document, pos: int, level: str):
         q = s.end()
         lvl = cur
         lm = _LEVEL.match(f, q)
+        if lm and not t[lm.start():lm.start() + 1].islower():
+            lm = None  # "Quan Hóa" is a district's name, not "quận"
         if lm:
             word = _LEVEL_NAME[" ".join(lm.group(1).split())]
             if district and word == "tỉnh":
@@ -359,6 +382,14 @@ def _scan(doc: Document) -> list[Mention]:
         cut = re.search(r"vksnd|vien\s+kiem\s+sat|vien\s+ksnd|\btand\b|\btoa\s+an\b|[;.()\n]"
                         r"|(?:\s+va|\s*,)\s+(?=(?:van\s+phong|vu|cuc|phong|thanh\s+tra|vien|bao|tap\s+chi|truong)\s)", window)
         name_f = window[:cut.start()] if cut else window
+        mi = _MINISTRY_DEP.match(t, m.end())
+        if mi and not re.search(r"\b(?:tỉnh|huyện|thành\s+phố|TP|quận|thị\s+xã)\b", mi.group("n")):
+            # a ministry's own department ("Vụ Thi đua - Khen thưởng (Bộ Tư pháp)", "Cục Tổ chức
+            # cán bộ, Bộ Công an"): its written name and ministry, never the procuracy's number
+            written = f"{m.group('head')} {' '.join(mi.group('n').split())} {' '.join(mi.group('bo').split())}"
+            add(Mention(written, m.start(), mi.end(), "vu" if m.group("head") == "Vụ" else "cuc",
+                        prefix=written, extra={"parent": " ".join(mi.group("bo").split())}))
+            continue
         if not any(name_f.startswith(h) for h in deps["head_words"]):
             continue
         court = re.compile(r"\s*[,\-–]?\s*(?:tand|toa\s+an\s+nhan\s+dan)\s+toi\s+cao\b").match(f, m.end() + len(name_f.rstrip(" ,-–")))
@@ -458,8 +489,11 @@ def _scan(doc: Document) -> list[Mention]:
             items, end = _parse_place(doc, head_end, allow_high)
             if items == "bare":
                 bare = body.get("bare", "list") if body is not None else "list"
-                if bare == "province":
-                    add(Mention(f"{prefix} tỉnh", m.start(), head_end, kind, prefix=prefix, level="tỉnh"))
+                if bare == "province" and re.search(r"\b(?:cac|nhung|moi)\s+$", f[max(0, m.start() - 8):m.start()]):
+                    add(Mention(None, m.start(), head_end, kind, prefix=prefix))  # "các Cục THADS trong Cụm": generic
+                elif bare == "province":
+                    add(Mention(_name(prefix, "tỉnh", None), m.start(), head_end, kind, prefix=prefix, level="tỉnh",
+                                extra={"needs_person": bool(body.get("needs_person"))}))
                 else:
                     add(Mention(None, m.start(), head_end, kind, prefix=prefix, bare=bare))
             elif items:
@@ -547,8 +581,9 @@ def _apply_lists(doc: Document, ms: list[Mention]) -> list[Mention]:
             ms = [m for m in ms if not (m.bare and intro.end() <= m.start < seg_end)] + new
         else:
             for m in inside:
+                m.extra["listed"] = True  # a member of the list
                 if m.bare:
-                    m.name = f"{m.prefix} tỉnh"
+                    m.name = _name(m.prefix, "tỉnh", None)  # "Công an tỉnh"; levelless "Văn phòng Tỉnh ủy"
                     m.level = "tỉnh"
                     m.bare = None
                     m.extra["listed"] = True
@@ -575,8 +610,10 @@ _TITLE_BEFORE = re.compile(
     r"|truong\s+phong|chanh\s+thanh\s+tra|chu\s+tich|bi\s+thu|truong\s+ban|truong)(?:\s+thuong\s+truc|\s+phu\s+trach)?\s*,?\s*$")
 _CLUSTER_BEFORE = re.compile(r"(?:\b(?:cum|khoi)(?:\s+thi\s+dua)?(?:\s+so)?\s*[\divx]*)\s*[-–,]?\s*$")
 _COUNCIL_BEFORE = re.compile(r"hoi\s+dong(?:\s+thi\s+dua)?\s*[-–,]?\s*(?:khen\s+thuong)?(?:\s+nganh)?\s*$")
+# a newspaper named only as where something is published: "đăng trên Báo X hoặc Tạp chí Y"
+_PUBLISHED_IN = re.compile(r"\b(?:tren|dang\s+tai|dang)\s+(?:(?:bao|tap\s+chi|trang)\b[^.;]{0,60}?(?:,|\bhoac\b|\bva\b)\s*)?$")
 _CITED_BEFORE = re.compile(r"\b(?:cua|thuoc|(?<!trong\s)do|theo|de\s+nghi|de\s+xuat|trinh|huong\s+dan)\s*$")
-_PERSON_MARK = re.compile(r"[Đđ]ồng\s+chí|\b(?:Đại|Thượng|Trung|Thiếu)\s+(?:tướng|tá|úy)\b")
+_PERSON_MARK = re.compile(r"[Đđ]ồng\s+chí|\b(?:Đại|Thượng|Trung|Thiếu)\s+(?:tướng|tá|úy)\b|\b(?:[Ôô]ng|[Bb]à)\s+[A-ZĐÀ-Ỹ]")
 _NAME_AFTER = re.compile(r"\s*,?\s*(?:[A-ZĐÀ-Ỹ][^\W\d_]*\s){1,3}[A-ZĐÀ-Ỹ][^\W\d_]*")
 
 
@@ -649,7 +686,8 @@ def _mark_participants(doc: Document, ms: list[Mention]) -> None:
         if s1 <= s0:
             s0 = max(0, m.start - 200)
         before = f[max(s0, m.start - 80):m.start]
-        if _CLUSTER_BEFORE.search(before) or _COUNCIL_BEFORE.search(before) or _CITED_BEFORE.search(before):
+        if _CLUSTER_BEFORE.search(before) or _COUNCIL_BEFORE.search(before) or _CITED_BEFORE.search(before) or (
+                re.match(r"(?:Báo|Tạp\s+chí)\s", m.name) and _PUBLISHED_IN.search(before)):
             m.participant = False
             continue
         tb = _TITLE_BEFORE.search(before)
@@ -662,16 +700,23 @@ def _mark_participants(doc: Document, ms: list[Mention]) -> None:
             if not person or re.search(r"\bcua\s*$", f[max(s0, title_at - 12):title_at]):
                 m.participant = False
                 continue
-        if m.extra.get("needs_person") and not person:
+        if m.extra.get("needs_person") and not person and not m.extra.get("listed"):
             # party committees and local government take part through a named leader only
             # ("tham mưu Tỉnh ủy, UBND tỉnh" names no participant)
             m.participant = False
+            m.extra["no_person"] = True
             continue
         if m.level == "tối cao" and not m.kind in ("vu", "cuc", "office"):
             # The Supreme Procuracy issues directives in almost every article; it takes part
             # when one of its leaders does, or when it is the sentence's subject.
             if not (person or m.start - s0 <= 2):
                 m.participant = False
+    # a member that took part (listed, or through its leader) takes part wherever it is named
+    # again ("suy tôn Ban Dân vận Tỉnh ủy dẫn đầu")
+    taking_part = {m.name for m in ms if m.participant and m.extra.get("needs_person")}
+    for m in ms:
+        if m.extra.get("no_person") and m.name in taking_part:
+            m.participant = True
 
 
 _NAME_BEFORE = re.compile(r"(?:^|[\s:;,])((?:[A-ZĐÀ-Ỹ][^\W\d_]*\s){1,3}[A-ZĐÀ-Ỹ][^\W\d_]*)\s*[,\-–]\s*$")
@@ -699,6 +744,14 @@ def _fill_unnamed(ms: list[Mention]) -> None:
     for m in ms:
         if m.name and m.place and (m.level == "tỉnh" or (m.level == "TP" and is_central_city(m.place))) and m.kind in ("vks", "court", "police", "dept", "military", "board", "gov", "party"):
             named.setdefault(m.prefix, set()).add((m.level, m.place))
+    for m in ms:
+        if m.name and m.level == "TP" and m.place is None:
+            places = {x for x in named.get(m.prefix, set()) if x[0] == "TP"}
+            if len(places) == 1:
+                m.place = next(iter(places))[1]
+                m.name = _name(m.prefix, "TP", m.place)
+            else:
+                m.name = None  # "thành phố" of no centrally-run city named
     for m in ms:
         if m.name and m.level == "tỉnh" and m.place is None:
             places = named.get(m.prefix, set())

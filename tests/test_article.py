@@ -150,3 +150,13 @@ def test_a_caption_repeating_the_title_is_not_the_headline():
             "Các đơn vị thống nhất nội dung giao ước thi đua.")
     a = Article(text=body, title="Cụm thi đua số 3 ký kết giao ước thi đua năm 2022", published="2022-03-07")
     assert extract_record(a, "c1")["event"]["date"] == "2022-03-04"
+
+
+def test_hard_wrapped_lines_are_joined_with_offsets_kept():
+    raw = ("Dự hội nghị có đồng chí Lê Văn Hùng, Phó Viện\n"
+           "trưởng VKSND tỉnh Phú Yên, Phó Chủ tịch Hội đồng Thi đua - Khen thưởng.\n\n"
+           "Tiêu đề ngắn\n")
+    a = from_text(raw)
+    assert "Phó Viện trưởng VKSND tỉnh Phú Yên" in a.text
+    assert len(a.text) == len(raw.strip("\n"))
+    assert "\n\nTiêu đề ngắn" in a.text

@@ -73,3 +73,42 @@ def test_presenter_unit_and_venue_are_not_recipients_and_counts_yield_to_names()
               "Bằng khen của Viện trưởng VKSND tối cao.")
     assert got == [("Bằng khen của Viện trưởng VKSND tối cao", "Phòng 2 VKSND tỉnh Gia Lai", "conferred")]
     assert run("Nhiều tập thể, cá nhân được Chủ tịch UBND tỉnh tặng Bằng khen vì thành tích phòng chống dịch.") == []
+
+
+def test_issuer_runs_through_the_name():
+    assert run("Hội nghị đề nghị tặng Cờ thi đua của Viện kiểm sát nhân dân tối cao cho VKSND tỉnh Lai Châu.") == [
+        ("Cờ thi đua của Viện kiểm sát nhân dân tối cao", "VKSND tỉnh Lai Châu", "proposed")]
+    assert run("Cụm đề nghị tặng Cờ thi đua của Bộ Tài chính cho Cục Thi hành án dân sự tỉnh Hòa Bình.") == [
+        ("Cờ thi đua của Bộ Tài chính", "Cục Thi hành án dân sự tỉnh Hòa Bình", "proposed")]
+    assert run("Chánh án trao Bằng khen của Chánh án TAND tối cao cho TAND huyện Tủa Chùa.") == [
+        ("Bằng khen của Chánh án TAND tối cao", "TAND huyện Tủa Chùa", "conferred")]
+
+
+def test_named_people_and_units_after_a_count():
+    from extract.officials import find_officials
+    for text, want in [
+        ("Đồng chí Trần Văn Hải trao Bằng khen của Viện trưởng VKSND tối cao cho 2 cá nhân: đồng chí Lê Thị Hằng, "
+         "Trưởng phòng 2 và đồng chí Vàng A Chử, Kiểm sát viên trung cấp.", ["Lê Thị Hằng", "Vàng A Chử"]),
+        ("Viện trưởng VKSND tối cao đã tặng Bằng khen cho 2 tập thể và 3 cá nhân có thành tích xuất sắc, trong đó có "
+         "VKSND huyện Bắc Hà và đồng chí Giàng Seo Phử, Viện trưởng VKSND huyện Si Ma Cai.",
+         ["VKSND huyện Bắc Hà", "Giàng Seo Phử"])]:
+        doc = Document(text)
+        units = find_units(doc)
+        got = [a["recipient"] for a in find_awards(doc, units, 2023, find_officials(doc, units))]
+        assert got == want
+
+
+def test_giver_background_counts_and_criteria_are_no_recipients():
+    assert run("VKSND tỉnh Hòa Bình long trọng tổ chức Lễ trao Kỷ niệm chương Vì sự nghiệp Kiểm sát cho cán bộ, "
+               "công chức.") == [("Kỷ niệm chương Vì sự nghiệp Kiểm sát", None, "conferred")]
+    assert run("5 năm qua toàn ngành có 4 lượt tập thể được tặng Cờ thi đua của VKSND tối cao.") == []
+    assert run("Một số sáng kiến chưa được đăng ký để làm căn cứ xét danh hiệu Chiến sĩ thi đua.") == []
+    # the unit voted for keeps the award the issuer is asked to give
+    assert run("Hội nghị suy tôn VKSND tỉnh Hòa Bình là đơn vị dẫn đầu, đề nghị VKSND tối cao tặng Cờ thi đua của "
+               "VKSND tối cao.") == [("Cờ thi đua của VKSND tối cao", "VKSND tỉnh Hòa Bình", "proposed")]
+
+
+def test_party_board_voted_again_after_the_member_list_receives_the_award():
+    got = run("Khối gồm 3 cơ quan, đơn vị: Ban Dân vận Tỉnh ủy, Ban Tổ chức Tỉnh ủy và Văn phòng Tỉnh ủy. "
+              "Hội nghị suy tôn Ban Tổ chức Tỉnh ủy dẫn đầu phong trào thi đua, đề nghị UBND tỉnh tặng Cờ thi đua.")
+    assert got == [("Cờ thi đua", "Ban Tổ chức Tỉnh ủy", "proposed")]

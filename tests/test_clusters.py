@@ -41,3 +41,10 @@ def test_mentions_carry_offsets_and_evidence():
     (c,) = find_clusters(doc)
     assert doc.text[c["start"]:c["end"]] == "Cụm thi đua số 5"
     assert c["evidence"]["sentence"] == "Cụm thi đua số 5 họp."
+
+
+def test_cluster_numbers_in_words_and_named_clusters():
+    assert names("Cụm thi đua số Tám Công an tỉnh tổ chức hội nghị.")[0][0] == "Cụm thi đua số 8"
+    assert names("Cụm thi đua số mười hai họp.")[0][0] == "Cụm thi đua số 12"
+    assert names("Ngày 3/3, Cụm thi đua các huyện vùng cao biên giới (gồm UBND 5 huyện) đã tổ chức hội nghị.")[0][0] \
+        == "Cụm thi đua các huyện vùng cao biên giới"

@@ -55,3 +55,8 @@ def test_metadata_lines():
 def test_no_date_from_document_numbers_or_times():
     found = dates.find_dates("Thông tư số 01/2020/TT-VKSTC lúc 13:35, năm 2021 – 2025")
     assert found == []
+
+
+def test_an_event_over_two_days_takes_its_first_day():
+    assert _event("Trong 2 ngày 18 và 19/11/2022, tại Sa Pa, Cụm thi đua số 2 tổ chức hội nghị.") == "2022-11-18"
+    assert _event("Ngày 20-21/3, hội nghị diễn ra tại Hà Giang.", ref_year=2024) == "2024-03-20"

@@ -72,3 +72,18 @@ def test_name_stops_at_a_unit_and_unit_after_the_name():
         ("Trần Văn Hậu", "Viện trưởng", "Viện 2 VKSND cấp cao tại Đà Nẵng")]
     assert run("Ngày 2/3, VKSND tỉnh An Giang trao danh hiệu cho Kiểm sát viên Đinh Văn Tú, Phòng 7 VKSND tỉnh An Giang.") == [
         ("Đinh Văn Tú", "Kiểm sát viên", "Phòng 7 VKSND tỉnh An Giang")]
+
+
+def test_honorifics_ranks_and_judges_ranks():
+    got = run("Ông Đặng Minh Khoa, Chủ tịch UBND huyện Văn Yên chủ trì; Thượng tá Lê Văn Tư, Trưởng Công an "
+              "huyện Lục Yên dự.")
+    assert got == [("Đặng Minh Khoa", "Chủ tịch", "UBND huyện Văn Yên"),
+                   ("Lê Văn Tư", "Trưởng Công an", "Công an huyện Lục Yên")]
+    got = run("Bà Phạm Thu Hà, Thẩm phán trung cấp, Phó Chánh án TAND huyện Yên Lập được tặng Bằng khen.")
+    assert got[0][0] == "Phạm Thu Hà" and got[0][2] == "TAND huyện Yên Lập"
+
+
+def test_ethnic_minority_family_names_are_whole():
+    got = run("Đại hội đón đồng chí Giàng Seo Phử, Phó Bí thư Tỉnh ủy Lào Cai và đồng chí Sùng A Hồ, "
+              "Viện trưởng VKSND huyện Si Ma Cai.")
+    assert [g[0] for g in got] == ["Giàng Seo Phử", "Sùng A Hồ"]

@@ -34,3 +34,10 @@ def test_a_one_off_commendation_is_relevant():
     assert rel("Viện trưởng VKSND tối cao ký Quyết định tặng Bằng khen cho 1 tập thể và 2 cá nhân thuộc VKSND tỉnh "
                "Hậu Giang có thành tích trong vụ án buôn lậu.",
                title="Khen thưởng đột xuất tập thể, cá nhân có thành tích trong vụ án buôn lậu")
+
+
+def test_a_commendation_for_work_on_one_case_is_relevant():
+    title = "Khen thưởng tập thể, cá nhân có thành tích xuất sắc trong giải quyết vụ án trốn thuế"
+    assert rel(title + "\n\nSáng 5/9, Phó Viện trưởng VKSND tối cao trao Quyết định tặng Bằng khen cho 1 tập thể "
+               "và 4 cá nhân có thành tích xuất sắc trong kiểm sát điều tra vụ án trốn thuế tại tỉnh Bình Dương.",
+               title=title)

@@ -114,3 +114,38 @@ def test_party_committee_and_local_government_take_part_through_a_named_leader()
     assert got == ["UBND tỉnh Yên Bái", "Tỉnh ủy Yên Bái"]
     # cited only as bodies the procuracy advises: not participants
     assert names("VKSND tỉnh Yên Bái đã tham mưu Tỉnh ủy, UBND tỉnh Yên Bái xử lý vụ việc.") == ["VKSND tỉnh Yên Bái"]
+
+
+def test_party_boards_in_a_member_list_and_abbreviated_bodies():
+    got = names("Khối gồm 6 cơ quan, đơn vị: Văn phòng Tỉnh ủy, Ban Tổ chức Tỉnh ủy, Ủy ban Kiểm tra Tỉnh ủy, "
+                "Ban Tuyên giáo Tỉnh ủy, Đảng ủy Khối cơ quan và doanh nghiệp tỉnh và Trường Chính trị tỉnh.")
+    assert got == ["Văn phòng Tỉnh ủy", "Ban Tổ chức Tỉnh ủy", "Ủy ban Kiểm tra Tỉnh ủy", "Ban Tuyên giáo Tỉnh ủy",
+                   "Đảng ủy Khối cơ quan và doanh nghiệp tỉnh", "Trường Chính trị tỉnh"]
+    assert names("Dự có lãnh đạo CA tỉnh, Viện KSND tỉnh và BCH Quân sự tỉnh Yên Bái.") == [
+        "Công an tỉnh", "VKSND tỉnh", "Bộ Chỉ huy Quân sự tỉnh Yên Bái"]
+    # a party board cited without a person stays out
+    assert names("Các cơ quan đã tham mưu Ban Tổ chức Tỉnh ủy ban hành quy chế.") == []
+
+
+def test_district_governments_listed_and_district_names_that_look_like_words():
+    assert names("Cụm gồm UBND 3 huyện Quan Hóa, Thường Xuân và Mường Lát.") == [
+        "UBND huyện Quan Hóa", "UBND huyện Thường Xuân", "UBND huyện Mường Lát"]
+    assert names("Bà Nguyễn Thị Lan, Chánh án TAND huyện Kế Sách chủ trì.") == ["TAND huyện Kế Sách"]
+    # "3 đơn vị còn lại" after a list of districts is no "quận 3"
+    assert names("Đề nghị khen VKSND quận Ba Đình và VKSND quận Tây Hồ; 3 đơn vị còn lại đạt tiên tiến.") == [
+        "VKSND quận Ba Đình", "VKSND quận Tây Hồ"]
+
+
+def test_a_ministrys_own_department_keeps_its_name():
+    assert names("Dự có ông Trần Văn Ba, Phó Vụ trưởng Vụ Thi đua - Khen thưởng (Bộ Tài chính).") == [
+        "Vụ Thi đua - Khen thưởng Bộ Tài chính"]
+    assert names("Dự có Đại tá Hà Văn Năm, Phó Cục trưởng Cục Tổ chức cán bộ, Bộ Công an.") == [
+        "Cục Tổ chức cán bộ Bộ Công an"]
+    assert names("Đồng chí Lê Thị Hoa, Vụ trưởng Vụ Thi đua - Khen thưởng VKSND tối cao dự.") == ["Vụ 16 VKSND tối cao"]
+
+
+def test_outlets_generic_plurals_and_the_city_procuracy():
+    assert names("Mỗi đơn vị có ít nhất 3 bài viết đăng trên Báo Bảo vệ pháp luật hoặc Tạp chí Kiểm sát.") == []
+    assert names("Lãnh đạo các Cục THADS trong Cụm dự hội nghị.") == []
+    assert names("Thực hiện hướng dẫn của VKSND thành phố Hải Phòng, Cụm họp. Dự có đồng chí Lê Thị Hoa, "
+                 "Phó Viện trưởng VKSND thành phố, Phó Chủ tịch Hội đồng.") == ["VKSND TP Hải Phòng"]
