@@ -415,27 +415,17 @@ def _scan(doc: Document) -> list[Mention]:
             end = par.end()
         add(Mention(number, m.start(), end, "vu" if m.group("head") == "Vụ" else "cuc", prefix=number))
 
-    for m in _VU_NUM.finditer(t):
-        if not _overlaps(claimed, m.start(), m.end()):
-            add(Mention(f"Vụ {m.group(1)}", m.start(), m.end(), "vu", prefix=f"Vụ {m.group(1)}"))
-    # a room written by name with its number: "Phòng Thực hành quyền công tố ... (Phòng 3)"
-    for m in _ROOM_NAMED.finditer(t):
-        if not _overlaps(claimed, m.start(), m.end()):
-            add(Mention(f"Phòng {m.group(1)}", m.start(), m.end(), "room", prefix=f"Phòng {m.group(1)}"))
-    for m in _ROOM.finditer(t):
-        if not _overlaps(claimed, m.start(), m.end()):
-            add(Mention(f"Phòng {m.group(1)}", m.start(), m.end(), "room", prefix=f"Phòng {m.group(1)}"))
-    for m in _CUC_NUM.finditer(t):
-        if not _overlaps(claimed, m.start(), m.end()):
-            add(Mention(f"Cục {m.group(1)}", m.start(), m.end(), "cuc", prefix=f"Cục {m.group(1)}"))
-    for m in _OFFICE.finditer(t):
-        if not _overlaps(claimed, m.start(), m.end()):
-            name = " ".join(m.group("o").split())
-            add(Mention(name, m.start(), m.end(), "office", prefix=name))
-    for m in _VIEN_NUM.finditer(t):
-        if not _overlaps(claimed, m.start(), m.end()):
-            add(Mention(f"Viện {m.group(1)}", m.start(), m.end(), "room", prefix=f"Viện {m.group(1)}",
-                        extra={"high": True}))
+    # Departments and rooms by number; a room may be written by name with its number:
+    # "Phòng Thực hành quyền công tố ... (Phòng 3)". Order matters: earlier claims win.
+    numbered = ((_VU_NUM, "Vụ", "vu", None), (_ROOM_NAMED, "Phòng", "room", None), (_ROOM, "Phòng", "room", None),
+                (_CUC_NUM, "Cục", "cuc", None), (_OFFICE, None, "office", None),
+                (_VIEN_NUM, "Viện", "room", {"high": True}))
+    for pattern, head, kind, extra in numbered:
+        for m in pattern.finditer(t):
+            if _overlaps(claimed, m.start(), m.end()):
+                continue
+            name = f"{head} {m.group(1)}" if head else " ".join(m.group("o").split())
+            add(Mention(name, m.start(), m.end(), kind, prefix=name, **({"extra": dict(extra)} if extra else {})))
 
     # the military procuracy
     for m in re.finditer(_MIL, t):

@@ -3,6 +3,7 @@ import unicodedata
 from extract.article import decode, from_html, from_html_bytes, from_text, from_text_bytes
 from extract.model import Article
 from extract.pipeline import extract_record
+from crawler.mirror.server import encode_cp1258
 
 BODY = ("Chiều ngày 11/3/2022, tại trụ sở VKSND tỉnh Kon Tum, Cụm thi đua số 12 ngành Kiểm sát nhân dân "
         "tổ chức Hội nghị ký kết giao ước thi đua năm 2022. Tham dự có lãnh đạo VKSND các tỉnh Gia Lai, "
@@ -49,32 +50,9 @@ def test_month_first_stamp_with_format_hint():
     assert from_html(page, selectors=SELECTORS).published == "2022-03-16"
 
 
-def _cp1258(text):
-    # windows-1258 keeps some letters precomposed and writes the tone as a combining mark
-    out = b""
-    for ch in text:
-        try:
-            out += ch.encode("cp1258")
-            continue
-        except UnicodeEncodeError:
-            pass
-        base, *marks = unicodedata.normalize("NFD", ch)
-        for i, m in enumerate(marks):
-            try:
-                head = unicodedata.normalize("NFC", base + m).encode("cp1258")
-                rest = "".join(marks[:i] + marks[i + 1:]).encode("cp1258")
-                out += head + rest
-                break
-            except UnicodeEncodeError:
-                continue
-        else:
-            out += (base + "".join(marks)).encode("cp1258")
-    return out
-
-
 def test_declared_windows_1258_is_decoded_and_nfc():
     page = PAGE.replace('<meta charset="utf-8">', '<meta http-equiv="Content-Type" content="text/html; charset=windows-1258">')
-    data = _cp1258(page)
+    data = encode_cp1258(page)
     text, reason = decode(data)
     assert reason is None and unicodedata.is_normalized("NFC", text)
     assert "Hội nghị ký kết giao ước" in text
