@@ -187,6 +187,10 @@ def _named_after_count(doc: Document, pos: int, end: int, index: Index, people: 
     return out
 
 
+def _abbreviates(short: str, full: str) -> bool:
+    return fold(full).startswith(fold(short) + " ")
+
+
 def find_awards(doc: Document, units: list[dict], year: Optional[int], officials: Optional[list] = None) -> list[dict]:
     t = doc.text
     if not t.strip():
@@ -215,6 +219,13 @@ def find_awards(doc: Document, units: list[dict], year: Optional[int], officials
             name = full_by_head[a["head"]]
         elif fold(name) != a["head"]:
             full_by_head[a["head"]] = name
+        else:
+            # "Kỷ niệm chương" for "Kỷ niệm chương Vì sự nghiệp Kiểm sát": the name it abbreviates,
+            # the nearest written before it, else the first after (a headline names it briefly)
+            before = [x["name"] for x in spans if x["start"] < a["start"] and _abbreviates(name, x["name"])]
+            after = [x["name"] for x in spans if x["start"] > a["start"] and _abbreviates(name, x["name"])]
+            if before or after:
+                name = before[-1] if before else after[0]
         clause_start = max(t.rfind(";", s0, a["start"]) + 1, s0, prev_end_in_sentence.get(s0, s0))
         status = "proposed" if v["proposed"].search(t, max(t.rfind(";", s0, a["start"]) + 1, s0), a["start"]) else "conferred"
         ym = re.compile(r"[\s”\"]*năm\s+(\d{4})").match(t, a["end"])
@@ -224,8 +235,14 @@ def find_awards(doc: Document, units: list[dict], year: Optional[int], officials
         after = _AFTER.match(t, a["end"])
         gom = _GOM.match(t, a["end"])
         if gom:
-            recipients = _list_after(doc, gom.end(), index)
-            consumed = gom.end()
+            q = gom.end()
+            line_end = t.find("\n", q)
+            line_end = len(t) if line_end == -1 else line_end
+            # "Các cá nhân được tặng ... gồm: đồng chí A, Title Unit; bà B, ...": the people receive it,
+            # not the units their titles name
+            persons = _people_after(doc, q, line_end, people) if people else []
+            recipients = persons or _list_after(doc, q, index)
+            consumed = q
         elif after:
             p = after.end()
             got, end = _units_from(doc, p, index, s1)

@@ -112,3 +112,18 @@ def test_party_board_voted_again_after_the_member_list_receives_the_award():
     got = run("Khối gồm 3 cơ quan, đơn vị: Ban Dân vận Tỉnh ủy, Ban Tổ chức Tỉnh ủy và Văn phòng Tỉnh ủy. "
               "Hội nghị suy tôn Ban Tổ chức Tỉnh ủy dẫn đầu phong trào thi đua, đề nghị UBND tỉnh tặng Cờ thi đua.")
     assert got == [("Cờ thi đua", "Ban Tổ chức Tỉnh ủy", "proposed")]
+
+
+def test_a_list_of_people_after_gom_gives_the_people_not_their_units():
+    from extract.officials import find_officials
+
+    text = ("Lễ trao Kỷ niệm chương Vì sự nghiệp Kiểm sát cho 3 cá nhân.\n"
+            "Các cá nhân được tặng Kỷ niệm chương gồm: đồng chí Mai Văn Khuê, Phó Viện trưởng VKSND huyện "
+            "Bảo Lâm; bà Trịnh Thị Ngát, Trưởng phòng 2 VKSND tỉnh Lâm Đồng; ông Kha Văn Lộc, Kiểm sát viên "
+            "VKSND huyện Di Linh.")
+    doc = Document(text)
+    units = find_units(doc)
+    got = [(a["name"], a["recipient"]) for a in find_awards(doc, units, 2024, find_officials(doc, units))]
+    assert got == [("Kỷ niệm chương Vì sự nghiệp Kiểm sát", "Mai Văn Khuê"),
+                   ("Kỷ niệm chương Vì sự nghiệp Kiểm sát", "Trịnh Thị Ngát"),
+                   ("Kỷ niệm chương Vì sự nghiệp Kiểm sát", "Kha Văn Lộc")]
