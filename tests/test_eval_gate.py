@@ -188,3 +188,28 @@ def test_eval_gate_mirror_html():
         pytest.skip("crawler.mirror has no renderer")
     gold, pred = run(html_article)
     check_floors("html", gold, pred)
+
+
+# --- the held-out sets ---------------------------------------------------------------------------
+# Articles written without looking at the rules, shaped like crawled excerpts (tests/fixtures/
+# heldout*/README.md). Their first scores measured generalisation; here they guard against
+# regressions, with floors of their own.
+
+HELDOUT_SETS = ["heldout", "heldout2"]
+
+
+@pytest.mark.parametrize("name", HELDOUT_SETS)
+def test_eval_gate_heldout(name):
+    from extract.article import from_text_bytes
+    from extract.pipeline import extract_record
+
+    folder = REPO / "tests" / "fixtures" / name
+    gold = {}
+    for line in (folder / "expected.jsonl").read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            rec = json.loads(line)
+            gold[rec["id"]] = rec
+    texts = sorted(folder.glob("*.txt"))
+    assert {p.stem for p in texts} == set(gold), "every held-out text has its annotation"
+    pred = {p.stem: extract_record(from_text_bytes(p.read_bytes()), p.stem) for p in texts}
+    check_floors(name, gold, pred)
