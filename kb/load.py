@@ -60,19 +60,19 @@ _looks_like_unit = lru_cache(maxsize=50_000)(looks_like_unit)
 _short_fold = lru_cache(maxsize=200_000)(fold)
 
 
-class _FoldTable(dict):
-    """fold() of one character, computed on first use (str.translate table)."""
-
-    def __missing__(self, codepoint: int) -> str:
-        folded = fold(chr(codepoint))
-        self[codepoint] = folded
-        return folded
+def _nfc(text) -> Optional[str]:
+    """nfc() by str.split (the same whitespace as its regex's \\s), several times faster on sentences."""
+    if text is None:
+        return None
+    return " ".join(unicodedata.normalize("NFC", str(text)).split())
 
 
-_FOLD_TABLE = _FoldTable()
+_FOLD_RANGES = ((0x0000, 0x0370), (0x1E00, 0x1F00), (0x2000, 0x2070))
+# fold() of every character in these ranges (a complete table: str.translate is slow on misses).
+_FOLD_TABLE = {cp: fold(chr(cp)) for lo, hi in _FOLD_RANGES for cp in range(lo, hi)}
 # Latin (Vietnamese included), combining diacritics and general punctuation: in these ranges
 # fold() works character by character (no composition or casing across characters), so
-# translating each character gives exactly fold(text), much faster on long texts.
+# translating each character gives exactly fold(text), several times faster on long texts.
 _PER_CHAR_FOLD = re.compile(r"[\u0000-\u036f\u1e00-\u1eff\u2000-\u206f]*")
 
 
@@ -86,6 +86,7 @@ def fold_text(text: Optional[str]) -> Optional[str]:
     return fold(text)
 
 
+@lru_cache(maxsize=65536)  # called for the article, its version and its id: once per URL
 def canonical_url(url: str) -> str:
     """The URL an article is known by: no scheme, no www., no fragment or tracking, no trailing slash."""
     parts = urlsplit((url or "").strip())
@@ -142,10 +143,10 @@ def _evidence(fact: dict, text: str, fallback: Optional[str]) -> dict:
     ev = fact.get("evidence") or {}
     start, end = ev.get("start"), ev.get("end")
     span = text[start:end] if isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text) else None
-    sentence = nfc(ev.get("sentence"))
+    sentence = _nfc(ev.get("sentence"))
     if span is None or (sentence and span not in sentence):
         span = fallback  # offsets into another text than ours: show the fact as written
-    return {"evidence_start": start, "evidence_end": end, "evidence_sentence": sentence, "evidence_text": nfc(span)}
+    return {"evidence_start": start, "evidence_end": end, "evidence_sentence": sentence, "evidence_text": _nfc(span)}
 
 
 def _year(date: Optional[str], published: Optional[str]) -> Optional[int]:
