@@ -15,7 +15,8 @@ from typing import Optional
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
-WORK = RESULTS / "work"          # generated databases and pages (gitignored with bench/results/)
+# generated databases and pages (gitignored with bench/results/); BENCH_WORK points it elsewhere
+WORK = Path(os.environ["BENCH_WORK"]).resolve() if os.environ.get("BENCH_WORK") else RESULTS / "work"
 PYTHON = sys.executable
 THIDUA = str(Path(sys.executable).with_name("thidua"))
 

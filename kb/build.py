@@ -7,6 +7,7 @@ fails is recorded in ``build_errors`` and tried again by the next build.
 from __future__ import annotations
 
 import traceback
+from collections import deque
 from datetime import datetime, timezone
 from multiprocessing import Pool
 from typing import Callable, Iterator, Optional
@@ -15,12 +16,13 @@ import sqlite_utils
 
 from thidua.progress import progress_iter
 
-from .load import article_id, store_record, write_rows
+from .load import Writer, _sql, article_id, prepare_record, write_rows
 from .resolve import recompute_cluster_members, recompute_positions, remove_orphans
-from .schema import ensure_schema
+from .schema import defer_fts, ensure_schema, resume_fts
 
 BATCH = 64  # pages read (with their HTML) per round trip; bounds memory
-COMMIT_EVERY = 256  # records per transaction (each record in a savepoint, so one bad record is undone alone)
+IN_FLIGHT = 2  # batches handed to the pool at once: workers start the next while this process stores one
+COMMIT_EVERY = 2048  # records per transaction (each record in a savepoint, so one bad record is undone alone)
 
 ELIGIBLE = "status = 200 and (is_article is null or is_article != 0)"
 
@@ -43,39 +45,47 @@ def build(db_path, extract_page: Callable[[dict], dict], jobs: int = 1, progress
     superseded = [(page_id, url, version) for page_id, url, newest_id, version in pending if page_id != newest_id]
 
     versions = dict(to_extract)
-    results = _extract_all(db, [p for p, _ in to_extract], extract_page, jobs)
-    done = 0
-    for page, record, error in progress_iter(results, "build", enabled=progress, total=len(to_extract)):
-        if not db.conn.in_transaction:
-            db.conn.execute("BEGIN")
-        done += 1
-        if error is None:
-            db.conn.execute("SAVEPOINT build_record")
-            try:
-                store_record(db, page, record, versions[page["id"]])
-                _mark_version(db, page["id"], page.get("url"), versions[page["id"]], "current", page)
-                db.execute("delete from build_errors where page_id = ?", [page["id"]])
-                db.conn.execute("RELEASE build_record")
-            except Exception as exc:  # one bad record never stops the run
-                if db.conn.in_transaction:
-                    db.conn.execute("ROLLBACK TO build_record")
+    # Articles inserted by this build are indexed for search once, at the end (see kb.schema.defer_fts).
+    fts_since = defer_fts(db) if to_extract else None
+    try:
+        results = _extract_all(db, [(p, v) for p, v in to_extract], extract_page, jobs)
+        writer, done = Writer(db), 0
+        for page, prepared, info, error in progress_iter(results, "build", enabled=progress, total=len(to_extract)):
+            if not db.conn.in_transaction:
+                db.conn.execute("BEGIN")
+            done += 1
+            if error is None:
+                db.conn.execute("SAVEPOINT build_record")
+                try:
+                    writer.write(prepared[1])  # the record, its version marked current, its old error gone
                     db.conn.execute("RELEASE build_record")
-                error = _describe(exc)
-        if done % COMMIT_EVERY == 0:
-            db.conn.commit()
-        if error is not None:
-            _record_error(db, page, error)
-            stats["errors"] += 1
-            continue
-        stats["extracted"] += 1
-        stats["relevant"] += int(bool(record.get("relevant")))
-        stats["skipped"] += int(bool(record.get("skipped")))
+                    writer.released()
+                except Exception as exc:  # one bad record never stops the run
+                    if db.conn.in_transaction:
+                        db.conn.execute("ROLLBACK TO build_record")
+                        db.conn.execute("RELEASE build_record")
+                    writer.rolled_back()
+                    error = _describe(exc)
+            if done % COMMIT_EVERY == 0:
+                db.conn.commit()
+            if error is not None:
+                _record_error(db, page, error)
+                stats["errors"] += 1
+                continue
+            stats["extracted"] += 1
+            stats["relevant"] += int(bool(info.get("relevant")))
+            stats["skipped"] += int(bool(info.get("skipped")))
 
-    for page_id, url, version in superseded:
-        _mark_version(db, page_id, url, version, "superseded")
-        stats["superseded"] += 1
-        stats["skipped"] += 1
-    db.conn.commit()
+        for page_id, url, version in superseded:
+            _mark_version(db, page_id, url, version, "superseded")
+            stats["superseded"] += 1
+            stats["skipped"] += 1
+        db.conn.commit()
+    finally:
+        if fts_since is not None:
+            if db.conn.in_transaction:  # an exception escaped: keep what was committed, index it
+                db.conn.rollback()
+            resume_fts(db, fts_since)
 
     if stats["extracted"]:
         # Planner statistics for the fact tables: without them SQLite looks up a position's
@@ -106,15 +116,30 @@ def _pending(db) -> list[tuple]:
         order by coalesce(fetched_at, ''), id""").fetchall()
 
 
-def _extract_all(db, page_ids: list[int], extract_page, jobs: int) -> Iterator[tuple]:
-    """(page, record, error) for each page, extracting in a pool when jobs > 1."""
-    pool = Pool(jobs) if jobs > 1 and len(page_ids) > 1 else None
+def _extract_all(db, pages: list[tuple[int, int]], extract_page, jobs: int) -> Iterator[tuple]:
+    """(page without its HTML, (article id, statements), {relevant, skipped}, error) for each (page id, version),
+    in order; extraction and the statements' preparation run in a pool when jobs > 1."""
+    pool = Pool(jobs) if jobs > 1 and len(pages) > 1 else None
     try:
-        for i in range(0, len(page_ids), BATCH):
-            batch = _read_pages(db, page_ids[i:i + BATCH])
-            tasks = [(extract_page, page) for page in batch]
-            results = pool.imap(_extract_one, tasks, chunksize=4) if pool else map(_extract_one, tasks)
-            yield from results
+        batches = (pages[i:i + BATCH] for i in range(0, len(pages), BATCH))
+
+        def tasks(batch):
+            versions = dict(batch)
+            return [(extract_page, page, versions[page["id"]]) for page in _read_pages(db, [p for p, _ in batch])]
+
+        if pool is None:
+            for batch in batches:
+                yield from map(_extract_one, tasks(batch))
+            return
+        # IN_FLIGHT batches queued in the pool: while this process stores one batch's results, the
+        # workers are already on the next, so they never wait for the writer (nor for page reads).
+        queued: deque = deque()
+        for batch in batches:
+            queued.append(pool.imap(_extract_one, tasks(batch), chunksize=4))
+            if len(queued) >= IN_FLIGHT:
+                yield from queued.popleft()
+        while queued:
+            yield from queued.popleft()
     finally:
         if pool:
             pool.terminate()
@@ -128,14 +153,19 @@ def _read_pages(db, ids: list[int]) -> list[dict]:
 
 
 def _extract_one(task: tuple) -> tuple:
-    extract_page, page = task
+    """Extract a page and prepare the statements that store its record (pure: runs in a pool worker)."""
+    extract_page, page, version = task
+    light = {k: v for k, v in page.items() if k != "html"}  # the writer needs no HTML
     try:
         record = extract_page(page)
         if not isinstance(record, dict):
             raise TypeError(f"extract_page returned {type(record).__name__}, not a record")
-        return page, record, None
+        aid, ops = prepare_record(page, record, version)
+        ops += _current_version_ops(page, version)
+        prepared = (aid, ops)
     except Exception as exc:
-        return page, None, _describe(exc)
+        return light, None, None, _describe(exc)
+    return light, prepared, {"relevant": record.get("relevant"), "skipped": record.get("skipped")}, None
 
 
 def _describe(exc: BaseException) -> str:
@@ -154,9 +184,22 @@ def _mark_version(db, page_id: int, url: Optional[str], version: int, status: st
         db.execute("update article_versions set status = 'earlier' where article_id = ? and status = 'current'", [aid])
     if status == "superseded" and not db["articles"].count_where("id = ?", [aid]):
         aid = None  # the article itself arrives with its newest version
-    row = db.execute("select content_hash, fetched_at from pages where id = ?", [page_id]).fetchone()
+    if page is not None and "content_hash" in page and "fetched_at" in page:
+        row = (page["content_hash"], page["fetched_at"])
+    else:
+        row = db.execute("select content_hash, fetched_at from pages where id = ?", [page_id]).fetchone()
     write_rows(db, "article_versions", [{"page_id": page_id, "article_id": aid, "version": version,
                                          "content_hash": row[0], "fetched_at": row[1], "status": status}], "upsert")
+
+
+def _current_version_ops(page: dict, version: int) -> list:
+    """_mark_version(..., "current", page) and the deletion of the page's build error, as statements."""
+    aid = article_id(page.get("url") or str(page["id"]))
+    row = {"page_id": page["id"], "article_id": aid, "version": version, "content_hash": page.get("content_hash"),
+           "fetched_at": page.get("fetched_at"), "status": "current"}
+    return [("update article_versions set status = 'earlier' where article_id = ? and status = 'current'", (aid,)),
+            (_sql("article_versions", tuple(row), "upsert"), tuple(row.values())),
+            ("delete from build_errors where page_id = ?", (page["id"],))]
 
 
 def _record_error(db, page: dict, error: str) -> None:

@@ -58,13 +58,32 @@ _official_name = lru_cache(maxsize=200_000)(official_name)
 _cluster_row = lru_cache(maxsize=50_000)(cluster_row)
 _looks_like_unit = lru_cache(maxsize=50_000)(looks_like_unit)
 _short_fold = lru_cache(maxsize=200_000)(fold)
+_cached_nfc = lru_cache(maxsize=200_000)(nfc)
+
+
+def _short_nfc(text):
+    """nfc() of a name, title, role...: the same few thousand strings again and again."""
+    try:
+        return _cached_nfc(text)
+    except TypeError:  # unhashable: not worth caching
+        return nfc(text)
 
 
 def _nfc(text) -> Optional[str]:
+    try:  # an evidence sentence is often that of several facts of the record
+        return _cached_split_nfc(text)
+    except TypeError:
+        return _split_nfc(text)
+
+
+def _split_nfc(text) -> Optional[str]:
     """nfc() by str.split (the same whitespace as its regex's \\s), several times faster on sentences."""
     if text is None:
         return None
     return " ".join(unicodedata.normalize("NFC", str(text)).split())
+
+
+_cached_split_nfc = lru_cache(maxsize=4096)(_split_nfc)
 
 
 _FOLD_RANGES = ((0x0000, 0x0370), (0x1E00, 0x1F00), (0x2000, 0x2070))
@@ -82,8 +101,21 @@ def fold_text(text: Optional[str]) -> Optional[str]:
         return None
     text = str(text)
     if _PER_CHAR_FOLD.fullmatch(text):
-        return text.translate(_FOLD_TABLE)
+        # Per character, so per space-separated word too: words recur (Vietnamese is written in
+        # syllables), and a dict hit is much cheaper than translating the word again.
+        if len(_FOLDED_WORDS) > 500_000:
+            _FOLDED_WORDS.clear()
+        return " ".join(map(_FOLDED_WORDS.__getitem__, text.split(" ")))
     return fold(text)
+
+
+class _FoldedWords(dict):
+    def __missing__(self, word: str) -> str:
+        folded = self[word] = word.translate(_FOLD_TABLE)
+        return folded
+
+
+_FOLDED_WORDS = _FoldedWords()
 
 
 @lru_cache(maxsize=65536)  # called for the article, its version and its id: once per URL
@@ -110,33 +142,87 @@ def event_id(article: str) -> str:
 
 def store_record(db, page: dict, record: dict, version: int) -> str:
     """Upsert the article of ``page`` with the facts of ``record``; returns the article id."""
+    aid, ops = prepare_record(page, record, version)
+    write_prepared(db, ops)
+    return aid
+
+
+def write_prepared(db, ops) -> None:
+    """Execute the statements prepare_record() made (on the build's single writer connection)."""
+    execute = db.conn.execute
+    for sql, params in ops:
+        execute(sql, params)
+
+
+class Writer:
+    """The build's single writer: executes prepared statements, skipping an ``INSERT OR IGNORE`` it has
+    already run with the same values (a unit, official, alias or cluster named by many articles: the
+    second run is a no-op, since the build deletes none of those rows before remove_orphans())."""
+
+    def __init__(self, db):
+        self.execute = db.conn.execute
+        self.done: set = set()
+        self.pending: list = []  # added since the last savepoint was released
+
+    def write(self, ops) -> None:
+        execute, done, pending = self.execute, self.done, self.pending
+        for op in ops:
+            if op[0].startswith("INSERT OR IGNORE"):
+                if op in done:
+                    continue
+                execute(*op)
+                done.add(op)
+                pending.append(op)
+            else:
+                execute(*op)
+
+    def released(self) -> None:
+        self.pending.clear()
+
+    def rolled_back(self) -> None:
+        """The record's savepoint was rolled back: its inserts are gone, forget them."""
+        self.done.difference_update(self.pending)
+        self.pending.clear()
+
+
+def _rows(ops: list, table: str, rows, how: str) -> None:
+    for row in rows:
+        ops.append((_sql(table, tuple(row), how), tuple(row.values())))
+
+
+def prepare_record(page: dict, record: dict, version: int) -> tuple[str, list]:
+    """(article id, [(sql, params)...]) that store the record: no database needed, so an extraction worker
+    can run it and leave the single writer only SQL to execute. Statements in the order they must run."""
+    ops: list = []
     aid = article_id(page.get("url") or record.get("url") or str(page["id"]))
     # Only NFC for the text: evidence offsets point into it.
     text = _nfc_text(record.get("text")) if record.get("text") else html_to_text(page.get("html"))
-    title = nfc(record.get("title"))
-    write_rows(db, "articles", [{
+    title = _short_nfc(record.get("title"))
+    _rows(ops, "articles", [{
         "id": aid, "page_id": page["id"], "url": page.get("url") or record.get("url"),
         "final_url": page.get("final_url"), "canonical_url": canonical_url(page.get("url") or record.get("url") or ""),
         "source": record.get("source") or page.get("source"), "title": title,
-        "published": record.get("published"), "author": nfc(record.get("author")),
+        "published": record.get("published"), "author": _short_nfc(record.get("author")),
         "text": text, "title_folded": fold_text(title), "text_folded": fold_text(text),
         "relevant": int(bool(record.get("relevant"))), "skip_reason": record.get("skipped"),
         "content_hash": page.get("content_hash"), "version": version, "fetched_at": page.get("fetched_at"),
         "extracted_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
     }], "upsert")
-    _delete_facts(db, aid)
+    _delete_facts(ops, aid)
     # An event row means emulation work was reported: off-topic articles stay searchable
     # in `articles` but add no event (nor units, officials... hanging off one).
     if record.get("relevant"):
-        _store_event(db, aid, record, text or "")
-    return aid
+        _store_event(ops, aid, record, text or "")
+    return aid, ops
 
 
-def _delete_facts(db, aid: str) -> None:
-    eid = event_id(aid)
-    for table in FACT_TABLES:
-        db.execute(f"delete from {table} where event_id = ?", [eid])
-    db.execute("delete from events where article_id = ?", [aid])
+_DELETE_FACTS = [f"delete from {table} where event_id = ?" for table in FACT_TABLES]
+
+
+def _delete_facts(ops: list, aid: str) -> None:
+    eid = (event_id(aid),)
+    ops.extend((sql, eid) for sql in _DELETE_FACTS)
+    ops.append(("delete from events where article_id = ?", (aid,)))
 
 
 def _evidence(fact: dict, text: str, fallback: Optional[str]) -> dict:
@@ -156,17 +242,30 @@ def _year(date: Optional[str], published: Optional[str]) -> Optional[int]:
     return None
 
 
-def _upsert_unit(db, name: str, surface: Optional[str] = None) -> dict:
-    row = dict(_unit_row(name))
-    # The first spelling seen names the unit; later spellings become aliases.
-    write_rows(db, "units", [row], "ignore")
-    for alias in {nfc(name), nfc(surface) if surface else None} - {None, row["name"]}:
-        write_rows(db, "unit_aliases", [{"alias": alias, "unit_id": row["id"], "alias_folded": _short_fold(alias)}],
-                   "ignore")
+def _upsert_unit(ops: list, name: str, surface: Optional[str] = None) -> dict:
+    try:  # a pure function of the spellings: the same units recur in every article
+        row, unit_ops = _cached_unit_ops(name, surface)
+    except TypeError:  # unhashable spelling
+        row, unit_ops = _unit_ops(name, surface)
+    ops.extend(unit_ops)
     return row
 
 
-def _store_event(db, aid: str, record: dict, text: str) -> None:
+def _unit_ops(name: str, surface: Optional[str]) -> tuple[dict, tuple]:
+    row = dict(_unit_row(name))
+    ops: list = []
+    # The first spelling seen names the unit; later spellings become aliases.
+    _rows(ops, "units", [row], "ignore")
+    for alias in {_short_nfc(name), _short_nfc(surface) if surface else None} - {None, row["name"]}:
+        _rows(ops, "unit_aliases", [{"alias": alias, "unit_id": row["id"], "alias_folded": _short_fold(alias)}],
+              "ignore")
+    return row, tuple(ops)
+
+
+_cached_unit_ops = lru_cache(maxsize=200_000)(_unit_ops)
+
+
+def _store_event(ops: list, aid: str, record: dict, text: str) -> None:
     eid = event_id(aid)
     ev = record.get("event") or {}
     types = ev.get("type")
@@ -180,95 +279,95 @@ def _store_event(db, aid: str, record: dict, text: str) -> None:
     unit_rows, event_units = {}, {}
     for seq, name in enumerate(record.get("units") or []):
         first = (mentions.get(name) or [{}])[0]
-        row = _upsert_unit(db, name, first.get("surface"))
+        row = _upsert_unit(ops, name, first.get("surface"))
         for m in mentions.get(name, [])[1:]:
-            _upsert_unit(db, name, m.get("surface"))
+            _upsert_unit(ops, name, m.get("surface"))
         unit_rows[row["id"]] = row
         if row["id"] not in event_units:
             event_units[row["id"]] = {"event_id": eid, "unit_id": row["id"], "seq": seq,
-                                      "surface": nfc(first.get("surface")), "mentions": len(mentions.get(name, [])),
+                                      "surface": _short_nfc(first.get("surface")), "mentions": len(mentions.get(name, [])),
                                       **_evidence(first, text, first.get("surface") or name)}
 
     cluster = None
     if ev.get("cluster"):
         scope = ev.get("scope") or infer_scope(unit_rows.values())
         cluster = dict(_cluster_row(scope, ev["cluster"]))
-        write_rows(db, "clusters", [cluster], "ignore")
+        _rows(ops, "clusters", [cluster], "ignore")
 
     location = _event_province(record, unit_rows)
-    write_rows(db, "events", [{
-        "id": eid, "article_id": aid, "title": nfc(record.get("title")), "type": type_list[0] if type_list else None,
+    _rows(ops, "events", [{
+        "id": eid, "article_id": aid, "title": _short_nfc(record.get("title")), "type": type_list[0] if type_list else None,
         "types": json.dumps(type_list, ensure_ascii=False) if len(type_list) > 1 else None,
-        "date": ev.get("date"), "year": year, "period": nfc(ev.get("period")), "online": int(bool(ev.get("online"))),
-        "cluster_id": cluster["id"] if cluster else None, "scope": nfc(ev.get("scope")),
+        "date": ev.get("date"), "year": year, "period": _short_nfc(ev.get("period")), "online": int(bool(ev.get("online"))),
+        "cluster_id": cluster["id"] if cluster else None, "scope": _short_nfc(ev.get("scope")),
         "province_id": location["province_id"] if location else None,
         "province": location["province"] if location else None,
         "relevant": int(bool(record.get("relevant"))),
     }], "replace")
     if event_units:
-        write_rows(db, "event_units", event_units.values(), "replace")
+        _rows(ops, "event_units", event_units.values(), "replace")
 
     people = {}
     appearances = []
     for seq, o in enumerate(record.get("officials") or []):
-        unit = _upsert_unit(db, o["unit"]) if o.get("unit") else None
+        unit = _upsert_unit(ops, o["unit"]) if o.get("unit") else None
         oid = _official_id(o["name"], o.get("unit"))
         name = _official_name(o["name"])
-        write_rows(db, "officials", [{"id": oid, "name": name, "name_folded": _short_fold(name),
+        _rows(ops, "officials", [{"id": oid, "name": name, "name_folded": _short_fold(name),
                                       "unit_id": unit["id"] if unit else None}], "ignore")
         people[_short_fold(name)] = oid
         appearances.append({"event_id": eid, "seq": seq, "official_id": oid, "name": name,
-                            "title": nfc(o.get("title")), "unit_id": unit["id"] if unit else None,
-                            "role": nfc(o.get("role")), **_evidence(o, text, o["name"])})
+                            "title": _short_nfc(o.get("title")), "unit_id": unit["id"] if unit else None,
+                            "role": _short_nfc(o.get("role")), **_evidence(o, text, o["name"])})
     if appearances:
-        write_rows(db, "appearances", appearances, "replace")
+        _rows(ops, "appearances", appearances, "replace")
 
     awards = []
     for seq, a in enumerate(record.get("awards") or []):
-        recipient = nfc(a.get("recipient"))
+        recipient = _short_nfc(a.get("recipient"))
         unit_ref = person_ref = None
         if recipient:
             if _short_fold(_official_name(recipient)) in people:
                 person_ref = people[_short_fold(_official_name(recipient))]
             elif _looks_like_unit(recipient):
-                unit_ref = _upsert_unit(db, recipient)["id"]
+                unit_ref = _upsert_unit(ops, recipient)["id"]
             else:  # a person not among the officials: known by name alone
                 person_ref = _official_id(recipient, None)
                 name = _official_name(recipient)
-                write_rows(db, "officials", [{"id": person_ref, "name": name, "name_folded": _short_fold(name),
+                _rows(ops, "officials", [{"id": person_ref, "name": name, "name_folded": _short_fold(name),
                                               "unit_id": None}], "ignore")
-        awards.append({"event_id": eid, "seq": seq, "name": nfc(a.get("name")), "recipient": recipient,
+        awards.append({"event_id": eid, "seq": seq, "name": _short_nfc(a.get("name")), "recipient": recipient,
                        "recipient_unit_id": unit_ref, "recipient_official_id": person_ref,
                        "status": a.get("status"), "year": a.get("year") or year,
                        **_evidence(a, text, a.get("name"))})
     if awards:
-        write_rows(db, "awards", awards, "replace")
+        _rows(ops, "awards", awards, "replace")
 
     roles = []
     for seq, r in enumerate(record.get("roles") or []):
-        unit = _upsert_unit(db, r["unit"])
+        unit = _upsert_unit(ops, r["unit"])
         rc = None
         if r.get("cluster"):
             same = cluster and cluster["name"] == _cluster_row(None, r["cluster"])["name"]
             # A role's cluster is the event's cluster when named alike (same scope).
             rc = cluster if same else dict(_cluster_row(ev.get("scope") or infer_scope(unit_rows.values() or [unit]),
                                                         r["cluster"]))
-            write_rows(db, "clusters", [rc], "ignore")
+            _rows(ops, "clusters", [rc], "ignore")
         roles.append({"event_id": eid, "seq": seq, "cluster_id": rc["id"] if rc else None, "unit_id": unit["id"],
-                      "role": nfc(r.get("role")), "year": r.get("year") or year,
+                      "role": _short_nfc(r.get("role")), "year": r.get("year") or year,
                       **_evidence(r, text, r["unit"])})
     if roles:
-        write_rows(db, "roles", roles, "replace")
+        _rows(ops, "roles", roles, "replace")
 
     docs = {}
     for seq, d in enumerate(record.get("documents") or []):
         did = stable_id("document", fold(d.get("kind")), re.sub(r"\s+", "", d.get("number") or "").upper())
-        write_rows(db, "documents", [{"id": did, "kind": nfc(d.get("kind")), "number": nfc(d.get("number")),
+        _rows(ops, "documents", [{"id": did, "kind": _short_nfc(d.get("kind")), "number": _short_nfc(d.get("number")),
                                       **({"date": d["date"]} if d.get("date") else {})}], "upsert")
         docs.setdefault(did, {"event_id": eid, "document_id": did, "seq": seq,
                               **_evidence(d, text, d.get("number"))})
     if docs:
-        write_rows(db, "event_documents", docs.values(), "replace")
+        _rows(ops, "event_documents", docs.values(), "replace")
 
 
 def _event_province(record: dict, unit_rows: dict) -> Optional[dict]:

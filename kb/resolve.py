@@ -91,6 +91,7 @@ def _named_department(s: str) -> Optional[str]:
     return None
 
 
+@lru_cache(maxsize=200_000)  # a pure function of the name, called for every unit and official mention
 def canonical_unit_name(name: str) -> str:
     """"Viện kiểm sát nhân dân tỉnh Bắc Giang" -> "VKSND tỉnh Bắc Giang"; "Vụ 7, VKSNDTC" -> "Vụ 7 VKSND tối cao"."""
     s = nfc(name).strip(" .,;:-–")
@@ -108,6 +109,7 @@ def canonical_unit_name(name: str) -> str:
     return named or _named_department(s) or s
 
 
+@lru_cache(maxsize=200_000)
 def unit_key(name: str) -> str:
     return fold_key(canonical_unit_name(name))
 
@@ -249,44 +251,49 @@ def member_units(unit_rows: list[dict]) -> list[dict]:
 # --------------------------------------------------------------------------- derived tables
 def recompute_positions(db) -> None:
     """positions: each (official, title, unit) with the first and last date it was seen."""
+    # One pass: per (official, title, unit), the first and last date and the count, and the
+    # earliest appearance (by date, NULL first as ORDER BY puts it, then event and seq) as evidence.
+    # (The article is read only for its date when the event has none; the join only checks it exists,
+    # through its primary key index, without reading the article's long row.)
     rows = db.execute("""
-        select ap.official_id, ap.title, ap.unit_id,
-               min(coalesce(ev.date, ar.published)) as first_seen,
-               max(coalesce(ev.date, ar.published)) as last_seen,
-               count(*) as appearances
-        from appearances ap join events ev on ev.id = ap.event_id join articles ar on ar.id = ev.article_id
-        where ap.title is not null
-        group by ap.official_id, ap.title, ap.unit_id""").fetchall()
-    out = []
-    for official, title, unit, first_seen, last_seen, n in rows:
-        # The earliest appearance is the position's evidence.
-        ev = db.execute("""
-            select ev.article_id, ap.evidence_start, ap.evidence_end, ap.evidence_sentence, ap.evidence_text
-            from appearances ap join events ev on ev.id = ap.event_id join articles ar on ar.id = ev.article_id
-            where ap.official_id = ? and ap.title = ? and ap.unit_id is ?
-            order by coalesce(ev.date, ar.published), ap.event_id, ap.seq limit 1""",
-                        [official, title, unit]).fetchone()
-        out.append({
-            "id": stable_id("position", official, fold_key(title), unit),
-            "official_id": official, "title": title, "unit_id": unit,
-            "first_seen": first_seen, "last_seen": last_seen, "appearances": n,
-            "evidence_article_id": ev[0], "evidence_start": ev[1], "evidence_end": ev[2],
-            "evidence_sentence": ev[3], "evidence_text": ev[4],
-        })
+        with ap as (
+          select ap.official_id, ap.title, ap.unit_id, ap.event_id, ap.seq, ev.article_id,
+                 coalesce(ev.date, (select ar.published from articles ar where ar.id = ev.article_id)) as seen,
+                 ap.evidence_start, ap.evidence_end, ap.evidence_sentence, ap.evidence_text
+          from appearances ap join events ev on ev.id = ap.event_id
+          where ap.title is not null and exists (select 1 from articles ar where ar.id = ev.article_id)
+        ), seen as (
+          select *, min(seen) over w as first_seen, max(seen) over w as last_seen, count(*) over w as appearances,
+                 row_number() over (partition by official_id, title, unit_id order by seen, event_id, seq) as n
+          from ap window w as (partition by official_id, title, unit_id)
+        )
+        select official_id, title, unit_id, first_seen, last_seen, appearances,
+               article_id, evidence_start, evidence_end, evidence_sentence, evidence_text
+        from seen where n = 1""")
+    key = lru_cache(maxsize=4096)(fold_key)  # a few hundred distinct titles
+    out = [(stable_id("position", official, key(title), unit), official, title, unit, *rest)
+           for official, title, unit, *rest in rows]
     with db.conn:
         db.execute("delete from positions")
-        if out:
-            db["positions"].insert_all(out)
+        db.conn.executemany(
+            "INSERT INTO positions (id, official_id, title, unit_id, first_seen, last_seen, appearances, "
+            "evidence_article_id, evidence_start, evidence_end, evidence_sentence, evidence_text) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", out)
 
 
 def recompute_cluster_members(db) -> None:
     """cluster_members: units taking part in a cluster's events (members, not guests) and role holders, by year."""
     members: dict[tuple, dict] = {}
-    events = db.execute("select id, cluster_id, year from events where cluster_id is not null and relevant = 1").fetchall()
-    for event_id, cluster, year in events:
-        units = [dict(zip(("id", "kind", "level"), r)) for r in db.execute(
-            "select u.id, u.kind, u.level from event_units eu join units u on u.id = eu.unit_id where eu.event_id = ?",
-            [event_id])]
+    # One query for every cluster event's units (in the order the per-event lookup gave: unit id).
+    rows = db.execute("""
+        select ev.id, ev.cluster_id, ev.year, u.id, u.kind, u.level
+        from events ev join event_units eu on eu.event_id = ev.id join units u on u.id = eu.unit_id
+        where ev.cluster_id is not null and ev.relevant = 1
+        order by ev.id, eu.unit_id""")
+    by_event: dict[str, tuple] = {}
+    for event_id, cluster, year, *unit in rows:
+        by_event.setdefault(event_id, (cluster, year, []))[2].append(dict(zip(("id", "kind", "level"), unit)))
+    for event_id, (cluster, year, units) in by_event.items():
         for u in member_units(units):
             key = (cluster, u["id"], year)
             members.setdefault(key, {"cluster_id": cluster, "unit_id": u["id"], "year": year, "events": 0})
@@ -295,8 +302,8 @@ def recompute_cluster_members(db) -> None:
         members.setdefault((cluster, unit, year), {"cluster_id": cluster, "unit_id": unit, "year": year, "events": 0})
     with db.conn:
         db.execute("delete from cluster_members")
-        if members:
-            db["cluster_members"].insert_all(members.values())
+        db.conn.executemany("INSERT INTO cluster_members (cluster_id, unit_id, year, events) VALUES (?, ?, ?, ?)",
+                            [(m["cluster_id"], m["unit_id"], m["year"], m["events"]) for m in members.values()])
 
 
 def remove_orphans(db) -> dict:

@@ -50,7 +50,8 @@ TABLES = [
                 "period": str, "online": int, "cluster_id": str, "scope": str, "province_id": str,
                 "province": str, "relevant": int},
      "id", [("article_id", "articles", "id"), ("cluster_id", "clusters", "id"), ("province_id", "provinces", "id")],
-     [["article_id"], ["cluster_id", "year"], ["year", "type"], ["date"], ["province_id"]]),
+     [["article_id"], ["cluster_id", "year"], ["year", "type"], ["date"], ["province_id"],
+      ["type"], ["province"]]),  # type, province: the events page's facets (metadata.yml)
     ("event_units", {"event_id": str, "unit_id": str, "seq": int, "surface": str, "mentions": int, **EVIDENCE},
      ("event_id", "unit_id"), [("event_id", "events", "id"), ("unit_id", "units", "id")], [["unit_id"]]),
     ("appearances", {"event_id": str, "seq": int, "official_id": str, "name": str, "title": str, "unit_id": str,
@@ -104,7 +105,81 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
                "where title is null")
     if not db["articles_fts"].exists():
         db["articles"].enable_fts(FTS_COLUMNS, fts_version="FTS5", create_triggers=True, tokenize=FTS_TOKENIZE)
+    elif not _has_triggers(db, FTS_TRIGGERS):  # a build that deferred the index was interrupted
+        resume_fts(db, None)
     _load_provinces(db)
+
+
+# --------------------------------------------------------------------------- FTS during a build
+# articles_fts is an external-content FTS5 index kept by three triggers (sqlite-utils'). Indexing
+# through the insert trigger is the costliest part of a big build (FTS5 also flushes its pending
+# terms to a new segment at every SAVEPOINT, i.e. once per record), so a build defers it:
+# defer_fts() swaps the triggers for ones that keep only the rows present before the build
+# (rowid <= N: an update or delete of such a row must still take its old terms out), and
+# resume_fts() indexes the rows inserted since (rowid > N) in one statement, then puts the
+# usual triggers back. Rowids of a table without AUTOINCREMENT are max(rowid) + 1 and the
+# build deletes no article, so rowid > N is exactly the rows the build inserted. If the build
+# dies in between, the next ensure_schema() finds the usual triggers missing and rebuilds.
+FTS_TRIGGERS = ("articles_ai", "articles_ad", "articles_au")
+_DEFERRED_TRIGGERS = ("articles_ad_deferred", "articles_au_deferred")
+
+
+def _has_triggers(db, names) -> bool:
+    marks = ",".join("?" * len(names))
+    return db.execute(f"select count(*) from sqlite_master where type = 'trigger' and name in ({marks})",
+                      list(names)).fetchone()[0] == len(names)
+
+
+def _begin(db) -> None:
+    """One transaction for the trigger swap (Python's sqlite3 does not open one before DDL)."""
+    if not db.conn.in_transaction:
+        db.conn.execute("BEGIN")
+
+
+def _fts_cols(prefix: str = "") -> str:
+    return ", ".join(f'{prefix}"{c}"' for c in FTS_COLUMNS)
+
+
+def _fts_delete() -> str:
+    return (f'INSERT INTO "articles_fts" ("articles_fts", rowid, {_fts_cols()}) '
+            "VALUES('delete', old.rowid, " + _fts_cols("old.") + ");")
+
+
+def _fts_insert() -> str:
+    return f'INSERT INTO "articles_fts" (rowid, {_fts_cols()}) VALUES (new.rowid, {_fts_cols("new.")});'
+
+
+def defer_fts(db) -> int:
+    """Stop indexing inserted articles until resume_fts(); returns N, the largest rowid indexed now."""
+    n = int(db.execute("select coalesce(max(rowid), 0) from articles").fetchone()[0])
+    with db.conn:
+        _begin(db)
+        for name in FTS_TRIGGERS + _DEFERRED_TRIGGERS:
+            db.conn.execute(f'DROP TRIGGER IF EXISTS "{name}"')
+        db.conn.execute(f'CREATE TRIGGER "articles_ad_deferred" AFTER DELETE ON "articles" WHEN old.rowid <= {n} '
+                        f"BEGIN\n  {_fts_delete()}\nEND")
+        # Rows inserted by this build (rowid > N) are not in the index yet: nothing to take out.
+        db.conn.execute(f'CREATE TRIGGER "articles_au_deferred" AFTER UPDATE ON "articles" WHEN old.rowid <= {n} '
+                        f"BEGIN\n  {_fts_delete()}\n  {_fts_insert()}\nEND")
+    return n
+
+
+def resume_fts(db, since) -> None:
+    """Index the articles inserted since defer_fts() returned ``since`` (None: rebuild it all), restore the triggers."""
+    with db.conn:
+        _begin(db)
+        for name in FTS_TRIGGERS + _DEFERRED_TRIGGERS:
+            db.conn.execute(f'DROP TRIGGER IF EXISTS "{name}"')
+        if since is None:
+            db.conn.execute("INSERT INTO articles_fts(articles_fts) VALUES('rebuild')")
+        else:
+            db.conn.execute(f'INSERT INTO "articles_fts" (rowid, {_fts_cols()}) '
+                            f'SELECT rowid, {_fts_cols()} FROM "articles" WHERE rowid > ?', [since])
+        # The triggers sqlite-utils' enable_fts(create_triggers=True) creates, word for word.
+        db.conn.execute(f'CREATE TRIGGER "articles_ai" AFTER INSERT ON "articles" BEGIN\n  {_fts_insert()}\nEND')
+        db.conn.execute(f'CREATE TRIGGER "articles_ad" AFTER DELETE ON "articles" BEGIN\n  {_fts_delete()}\nEND')
+        db.conn.execute(f'CREATE TRIGGER "articles_au" AFTER UPDATE ON "articles" BEGIN\n  {_fts_delete()}\n'
+                        f"  {_fts_insert()}\nEND")
 
 
 def _load_provinces(db: sqlite_utils.Database) -> None:

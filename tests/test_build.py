@@ -104,3 +104,24 @@ def test_evidence_is_kept_and_text_falls_back_to_the_page(tmp_path):
     assert row["evidence_text"] == "Trần Thị Bình" and row["evidence_text"] in row["evidence_sentence"]
     text = db.execute("select text from articles where url = ?", [BASE + "trao-bang-khen-2024"]).fetchone()[0]
     assert "Lê Văn Cường" in text and "<p>" not in text
+
+
+def test_search_index_is_complete_after_a_build_interrupted_while_it_was_deferred(tmp_path):
+    from kb.schema import FTS_TRIGGERS, defer_fts
+
+    db_path = tmp_path / "thidua.db"
+    write_pages(db_path)
+    build(db_path, fake_extract, progress=False)
+    db = sqlite_utils.Database(db_path)
+    defer_fts(db)  # what a build does first; then it dies before indexing what it inserted
+    db.execute("insert into articles (id, title, text, title_folded, text_folded) "
+               "values ('x1', 'Hội nghị đặc biệt', 'Thi đua đặc biệt', 'hoi nghi dac biet', 'thi dua dac biet')")
+    db.conn.commit()
+    db.close()
+    build(db_path, fake_extract, progress=False)  # the next build repairs the index first
+    db = sqlite_utils.Database(db_path)
+    found = db.execute("select a.id from articles_fts f join articles a on a.rowid = f.rowid "
+                       "where articles_fts match 'dac biet'").fetchall()
+    assert found == [("x1",)]
+    assert {r[0] for r in db.execute("select name from sqlite_master where type = 'trigger'")} == set(FTS_TRIGGERS)
+    db.execute("insert into articles_fts(articles_fts, rank) values('integrity-check', 1)")
