@@ -199,60 +199,62 @@ def _district_first_words() -> frozenset:
     return frozenset(load("names.yml").get("district_first_words", []))
 
 
-def _province_list(doc: Document, pos: int, level: str):
-    f = doc.folded
+def _walk_list(f: str, pos: int, member) -> tuple[list, int]:
+    """Members written one after another ("A, B và C", "A; B; C"). ``member(p)`` reads the one
+    at ``p`` as (level, name, end) or None; returns [(level, name, start, end)] and the list's end."""
     items = []
     p = pos
     while True:
-        q = p
-        lm = re.compile(r"tinh\s+").match(f, q)
-        if lm:
-            q = lm.end()
-        pm = match_province(f, q)
-        if not pm:
+        got = member(p)
+        if not got:
             break
-        lvl = "TP" if is_central_city(pm[0]) else level
-        items.append((lvl, pm[0], p, pm[1]))
-        p = pm[1]
-        s = _SEP.match(f, p)
+        lvl, name, end = got
+        items.append((lvl, name, p, end))
+        s = _SEP.match(f, end)
         if not s:
             break
         p = s.end()
-    end = items[-1][3] if items else pos
-    return items, end
+    return items, (items[-1][3] if items else pos)
+
+
+_TINH_WORD = re.compile(r"tinh\s+")
+
+
+def _province_list(doc: Document, pos: int, level: str):
+    f = doc.folded
+
+    def member(p):
+        lm = _TINH_WORD.match(f, p)
+        pm = match_province(f, lm.end() if lm else p)
+        if not pm:
+            return None
+        return ("TP" if is_central_city(pm[0]) else level), pm[0], pm[1]
+
+    return _walk_list(f, pos, member)
 
 
 def _district_list(doc: Document, pos: int, level: Optional[str]):
     """Members of a district list; ``level`` None means classify each (explicit > table > huyện)."""
     t, f = doc.text, doc.folded
     explicit = _explicit_district_levels(doc)
-    items = []
-    p = pos
-    while True:
+
+    def member(p):
         lvl = level
         lm = _LEVEL.match(f, p)
         if lm and not t[lm.start():lm.start() + 1].islower():
             lm = None  # "Quan Hóa" is a district's name, not "quận"
         if lm and lm.group(1) != "tinh":
             lvl = _LEVEL_NAME[" ".join(lm.group(1).split())]
-            p2 = lm.end()
-        else:
-            p2 = p
-        run = _district_name(t, p2, lvl or "huyện")
+            p = lm.end()
+        run = _district_name(t, p, lvl or "huyện")
         if not run:
-            break
+            return None
         if lvl is None:
-            key = fold(run[0])
-            k = explicit.get(key) or district_kind(run[0])
+            k = explicit.get(fold(run[0])) or district_kind(run[0])
             lvl = {"thành phố": "TP", "thị xã": "thị xã"}.get(k, k) or "huyện"
-        items.append((lvl, run[0], p, run[1]))
-        p = run[1]
-        s = _SEP.match(f, p)
-        if not s:
-            break
-        p = s.end()
-    end = items[-1][3] if items else pos
-    return items, end
+        return lvl, run[0], run[1]
+
+    return _walk_list(f, pos, member)
 
 
 def _explicit_district_levels(doc: Document) -> dict:
