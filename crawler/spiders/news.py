@@ -128,10 +128,14 @@ class NewsSpider(scrapy.Spider):
                               meta=self._meta(source, kind="article", link=url))
 
     # ------------------------------------------------------------------ listings
-    def parse_listing(self, response):
+    def _open_listing(self, response):
+        """A listing or feed response: its source, and the fault items if it is not a usable page."""
         source = self.source_by_name[response.meta["source"]]
         self.crawler.stats.inc_value("thidua/listing_pages")
-        faults = self._redirect_or_fault(response, source)
+        return source, self._redirect_or_fault(response, source)
+
+    def parse_listing(self, response):
+        source, faults = self._open_listing(response)
         if faults is not None:
             yield from faults
             return
@@ -156,9 +160,7 @@ class NewsSpider(scrapy.Spider):
             yield next_request
 
     def parse_feed(self, response):
-        source = self.source_by_name[response.meta["source"]]
-        self.crawler.stats.inc_value("thidua/listing_pages")
-        faults = self._redirect_or_fault(response, source)
+        source, faults = self._open_listing(response)
         if faults is not None:
             yield from faults
             return
