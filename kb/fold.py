@@ -10,14 +10,14 @@ import re
 import unicodedata
 
 _NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
-_SPACES = re.compile(r"\s+")
 
 
 def nfc(text: str | None) -> str | None:
     """Unicode NFC with runs of whitespace collapsed (how every name is stored)."""
     if text is None:
         return None
-    return _SPACES.sub(" ", unicodedata.normalize("NFC", str(text))).strip()
+    # str.split() splits on exactly the characters regex \s matches, several times faster
+    return " ".join(unicodedata.normalize("NFC", str(text)).split())
 
 
 def fold(text: str | None) -> str | None:

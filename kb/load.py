@@ -69,21 +69,14 @@ def _short_nfc(text):
         return nfc(text)
 
 
+_cached_sentence_nfc = lru_cache(maxsize=4096)(nfc)
+
+
 def _nfc(text) -> Optional[str]:
     try:  # an evidence sentence is often that of several facts of the record
-        return _cached_split_nfc(text)
+        return _cached_sentence_nfc(text)
     except TypeError:
-        return _split_nfc(text)
-
-
-def _split_nfc(text) -> Optional[str]:
-    """nfc() by str.split (the same whitespace as its regex's \\s), several times faster on sentences."""
-    if text is None:
-        return None
-    return " ".join(unicodedata.normalize("NFC", str(text)).split())
-
-
-_cached_split_nfc = lru_cache(maxsize=4096)(_split_nfc)
+        return nfc(text)
 
 
 _FOLD_RANGES = ((0x0000, 0x0370), (0x1E00, 0x1F00), (0x2000, 0x2070))
