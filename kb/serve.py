@@ -11,10 +11,12 @@ from pathlib import Path
 
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
-METADATA = ROOT / "metadata.yml"
-PLUGINS_DIR = Path(__file__).resolve().parent / "plugins"
-TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+HERE = Path(__file__).parent
+# Shipped inside the package (kb/metadata.yml is the repository's metadata.yml, copied into the
+# wheel), so an installed ``thidua serve`` finds them from any folder.
+METADATA = HERE / "metadata.yml"
+PLUGINS_DIR = HERE / "plugins"
+TEMPLATES_DIR = HERE / "templates"
 DATABASE_NAME = "thidua"
 SETTINGS = {
     "sql_time_limit_ms": 3000,  # a slow ad-hoc query gives up instead of hogging the server
@@ -28,12 +30,33 @@ SETTINGS = {
 }
 
 
+class ServeError(Exception):
+    """The knowledge base cannot be served as published (its metadata, plugin or templates are missing)."""
+
+
+def load_metadata(metadata_path: Path = METADATA) -> dict:
+    """metadata.yml as a dict; ServeError naming the path when it is missing or not a mapping."""
+    path = Path(metadata_path)
+    try:
+        metadata = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ServeError(f"cannot read the Datasette metadata {path}: {exc.strerror or exc}") from None
+    except yaml.YAMLError as exc:
+        raise ServeError(f"the Datasette metadata {path} is not valid YAML: {exc}") from None
+    if not isinstance(metadata, dict) or "databases" not in metadata:
+        raise ServeError(f"the Datasette metadata {path} has no 'databases' section")
+    for folder in (PLUGINS_DIR, TEMPLATES_DIR):
+        if not folder.is_dir():
+            raise ServeError(f"{folder} is missing: the package is incomplete, reinstall it")
+    return metadata
+
+
 def make_datasette(db_path, metadata_path: Path = METADATA):
     """The Datasette app object (no server), for ``serve`` and for tests."""
     from datasette.app import Datasette
     from datasette.database import Database
 
-    metadata = yaml.safe_load(metadata_path.read_text(encoding="utf-8")) if metadata_path.exists() else {}
+    metadata = load_metadata(metadata_path)
     ds = Datasette(metadata=metadata, plugins_dir=str(PLUGINS_DIR), template_dir=str(TEMPLATES_DIR),
                    settings=SETTINGS)
     ds.add_database(Database(ds, path=str(Path(db_path).resolve()), is_mutable=False), name=DATABASE_NAME)

@@ -183,8 +183,9 @@ def build(db_path, jobs, progress):
     extracted again and its earlier version kept.
     """
     from kb.build import build as run_build
+    from thidua.progress import bar
 
-    stats = run_build(db_path, extract_page, jobs=jobs, progress=progress)
+    stats = run_build(db_path, extract_page, jobs=jobs, progress=bar("build", progress))
     click.echo(json.dumps(stats, ensure_ascii=False), err=True)
 
 
@@ -207,7 +208,7 @@ def update(sources, db_path, mirror_url, jobs, revisit_after):
     settings = {"THIDUA_REVISIT_AFTER": revisit_after} if revisit_after is not None else None
     stats = {"crawl": _run_crawl(db_path=db_path, source_names=list(sources) or None, incremental=True,
                                  mirror_url=mirror_url, settings=settings)}
-    stats["build"] = run_build(db_path, extract_page, jobs=jobs, progress=None)
+    stats["build"] = run_build(db_path, extract_page, jobs=jobs)
     click.echo(json.dumps(stats, ensure_ascii=False), err=True)
 
 
@@ -217,12 +218,27 @@ def update(sources, db_path, mirror_url, jobs, revisit_after):
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
 @click.option("--port", default=8001, show_default=True, type=int, help="Port to listen on.")
 def serve(db_path, host, port):
-    """Serve the knowledge base with Datasette (read-only, metadata.yml)."""
+    """Serve the knowledge base with Datasette (read-only, metadata.yml).
+
+    Refuses to start when the metadata shipped with the package (canned
+    queries, descriptions, dashboard) cannot be found.
+    """
     from kb.serve import serve as run_serve
 
     if not db_path.exists():
         raise click.ClickException(f"{db_path} does not exist: run `thidua build` (or `thidua demo`) first")
+    _check_serving()
     run_serve(db_path, host=host, port=port)
+
+
+def _check_serving() -> None:
+    """The packaged metadata, plugin and templates are there, or a clear error."""
+    from kb.serve import ServeError, load_metadata
+
+    try:
+        load_metadata()
+    except ServeError as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 @cli.command()
@@ -258,11 +274,13 @@ def demo(db_path, serve, host, port):
     from crawler.sources import mirror_source_names
     from kb.build import build as run_build
 
+    if serve:
+        _check_serving()
     with MirrorServer() as mirror:
         click.echo(f"mirror: serving the offline sites at {mirror.url}", err=True)
         stats = _run_crawl(db_path=db_path, source_names=mirror_source_names(), mirror_url=mirror.url)
         click.echo(f"crawl: {json.dumps(stats, ensure_ascii=False)}", err=True)
-    stats = run_build(db_path, extract_page, progress=None)
+    stats = run_build(db_path, extract_page)
     click.echo(f"build: {json.dumps(stats, ensure_ascii=False)}", err=True)
     if serve:
         from kb.serve import serve as run_serve

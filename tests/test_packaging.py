@@ -1,0 +1,63 @@
+"""Packaging: every module imports with the declared dependencies; the served metadata ships in the package."""
+import importlib
+import pkgutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import crawler
+import extract
+import kb
+import thidua
+from kb.serve import METADATA, PLUGINS_DIR, TEMPLATES_DIR, ServeError, load_metadata
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGES = (crawler, extract, kb, thidua)
+
+
+def _modules():
+    for package in PACKAGES:
+        yield package.__name__
+        for info in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
+            yield info.name
+
+
+@pytest.mark.parametrize("name", sorted(_modules()))
+def test_every_module_imports(name):
+    module = importlib.import_module(name)
+    assert module.__name__ == name
+
+
+def test_html_cleaner_is_installed():
+    # jusText (through trafilatura) needs lxml's HTML cleaner, a separate package since lxml 5.2.
+    from lxml.html.clean import Cleaner
+
+    assert Cleaner(scripts=True).clean_html("<p>a<script>x</script></p>") == "<p>a</p>"
+
+
+def test_metadata_plugin_and_templates_live_in_the_package():
+    kb_dir = Path(kb.__file__).parent
+    for path in (METADATA, PLUGINS_DIR / "thidua_kb.py", TEMPLATES_DIR / "row-thidua-events.html"):
+        assert path.is_file() and kb_dir in path.parents, path
+    # the repository's metadata.yml and the packaged one are the same file
+    assert METADATA.read_bytes() == (ROOT / "metadata.yml").read_bytes()
+    assert "thidua" in load_metadata()["databases"]
+
+
+def test_serving_without_metadata_is_a_clear_error(tmp_path):
+    with pytest.raises(ServeError, match="missing.yml"):
+        load_metadata(tmp_path / "missing.yml")
+    bad = tmp_path / "bad.yml"
+    bad.write_text("just a string\n", encoding="utf-8")
+    with pytest.raises(ServeError, match="databases"):
+        load_metadata(bad)
+
+
+def test_libraries_do_not_import_the_command_line():
+    code = ("import sys, crawler.run, crawler.distributed, crawler.spiders.news, extract.pipeline, kb.build, "
+            "kb.export, kb.serve; bad = sorted(m for m in sys.modules if m == 'thidua' or m.startswith('thidua.')); "
+            "print(bad); sys.exit(1 if bad else 0)")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
