@@ -10,11 +10,10 @@ import traceback
 from collections import deque
 from datetime import datetime, timezone
 from multiprocessing import Pool
-from typing import Callable, Iterator, Optional
+from typing import Callable, Iterable, Iterator, Optional
 
 import sqlite_utils
 
-from thidua.progress import progress_iter
 
 from .load import Writer, _sql, article_id, prepare_record, write_rows
 from .resolve import recompute_cluster_members, recompute_positions, remove_orphans
@@ -27,8 +26,15 @@ COMMIT_EVERY = 2048  # records per transaction (each record in a savepoint, so o
 ELIGIBLE = "status = 200 and (is_article is null or is_article != 0)"
 
 
-def build(db_path, extract_page: Callable[[dict], dict], jobs: int = 1, progress: Optional[bool] = None) -> dict:
-    """Extract pending pages into the knowledge base; returns {pages, extracted, relevant, skipped, errors, superseded}."""
+Progress = Callable[[Iterable, int], Iterable]
+
+
+def build(db_path, extract_page: Callable[[dict], dict], jobs: int = 1, progress: Optional[Progress] = None) -> dict:
+    """Extract pending pages into the knowledge base; returns {pages, extracted, relevant, skipped, errors, superseded}.
+
+    ``progress``, when given, wraps the stream of results (``progress(items, total)`` yields the same
+    items): the command line passes a progress bar, the library draws nothing itself.
+    """
     db = sqlite_utils.Database(db_path)
     ensure_schema(db)
     db.execute("PRAGMA synchronous = NORMAL")  # safe with WAL, much faster for many small commits
@@ -50,7 +56,7 @@ def build(db_path, extract_page: Callable[[dict], dict], jobs: int = 1, progress
     try:
         results = _extract_all(db, [(p, v) for p, v in to_extract], extract_page, jobs)
         writer, done = Writer(db), 0
-        for page, prepared, info, error in progress_iter(results, "build", enabled=progress, total=len(to_extract)):
+        for page, prepared, info, error in (progress(results, len(to_extract)) if progress else results):
             if not db.conn.in_transaction:
                 db.conn.execute("BEGIN")
             done += 1

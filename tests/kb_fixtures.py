@@ -152,7 +152,7 @@ def built_db(tmp_path, jobs: int = 1):
 
     path = tmp_path / "thidua.db"
     write_pages(path)
-    build(path, fake_extract, jobs=jobs, progress=False)
+    build(path, fake_extract, jobs=jobs, )
     return path
 
 
@@ -327,5 +327,5 @@ def built_rich_db(tmp_path):
     db["pages"].insert_all([
         page_row(url, f"<html><body><article><h1>{r['title']}</h1><p>{r['text']}</p></article></body></html>")
         for url, r in RICH_RECORDS.items()], pk="id")
-    build(path, rich_extract, progress=False)
+    build(path, rich_extract, )
     return path

@@ -14,7 +14,7 @@ from kb_fixtures import BASE, RECORDS, built_rich_db, fake_extract, page_row, wr
 def test_units_and_officials_no_longer_mentioned_are_removed(tmp_path):
     db_path = tmp_path / "thidua.db"
     write_pages(db_path, with_broken=False)
-    build(db_path, fake_extract, progress=False)
+    build(db_path, fake_extract, )
     db = sqlite_utils.Database(db_path)
     assert db["units"].count_where("name = 'VKSND tỉnh Thái Nguyên'") == 1
     assert db["officials"].count_where("name = 'Trần Thị Bình'") == 1
@@ -31,7 +31,7 @@ def test_units_and_officials_no_longer_mentioned_are_removed(tmp_path):
         return record
 
     db["pages"].insert(page_row(url, "<p>PHIEN BAN 2</p>", fetched_at="2024-07-01T00:00:00"))
-    assert build(db_path, second_version, progress=False)["extracted"] == 1
+    assert build(db_path, second_version, )["extracted"] == 1
     assert db["units"].count_where("name = 'VKSND tỉnh Thái Nguyên'") == 0
     assert db["officials"].count_where("name = 'Trần Thị Bình'") == 0
     assert db["positions"].count_where("official_id not in (select id from officials)") == 0
@@ -62,6 +62,8 @@ def test_jsonld_persons_have_a_job_title(tmp_path):
 def test_build_draws_a_progress_bar_when_asked(tmp_path, capsys):
     db_path = tmp_path / "thidua.db"
     write_pages(db_path, with_broken=False)
-    stats = build(db_path, fake_extract, progress=True)
+    from thidua.progress import bar
+
+    stats = build(db_path, fake_extract, progress=bar("build", True))
     assert stats["extracted"] == 4
     assert "build" in capsys.readouterr().err  # rich draws on standard error

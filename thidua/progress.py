@@ -25,3 +25,10 @@ def progress_iter(items: Sequence[T] | Iterable[T], label: str, enabled: Optiona
         for item in items:
             yield item
             bar.advance(task)
+
+
+def bar(label: str, enabled: Optional[bool] = None):
+    """A progress callback for library functions that take one: ``callback(items, total)`` yields the items."""
+    def callback(items: Iterable[T], total: Optional[int] = None) -> Iterator[T]:
+        return progress_iter(items, label, enabled=enabled, total=total)
+    return callback
