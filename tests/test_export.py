@@ -2,11 +2,12 @@
 import csv
 import io
 import json
+import sqlite3
 
 import pytest
 
 from kb.export import export
-from kb_fixtures import RECORDS, built_db
+from kb_fixtures import RECORDS, built_db, built_rich_db
 
 CONTRACT_KEYS = {"id", "url", "title", "source", "published", "author", "relevant", "event", "units", "officials",
                  "awards", "roles", "documents"}
@@ -57,10 +58,13 @@ def test_jsonl_ids_are_stable_across_builds(tmp_path):
     assert _export(built_db(tmp_path / "a"), "jsonl")[1] == _export(built_db(tmp_path / "b"), "jsonl")[1]
 
 
-def test_csv_one_row_per_event(tmp_path):
+def test_csv_one_row_per_record_saying_what_it_is(tmp_path):
     n, text = _export(built_db(tmp_path), "csv")
     rows = list(csv.DictReader(io.StringIO(text)))
     assert n == len(rows) == 4
+    assert sorted(r["kind"] for r in rows) == ["article", "event", "event", "event"]
+    for r in rows:  # only an event row names an event
+        assert bool(r["event_id"]) == (r["kind"] == "event") == (r["relevant"] == "1")
     row = next(r for r in rows if r["date"] == "2020-06-30")
     assert row["cluster"] == "Cụm thi đua số 4" and row["type"] == "so_ket" and row["year"] == "2020"
     assert "Trần Thị Bình (Viện trưởng, VKSND tỉnh Phú Thọ)" in row["officials"]
@@ -82,9 +86,50 @@ def test_jsonld_graph_of_events(tmp_path):
     assert {"Trần Thị Bình", "Nguyễn Văn An"} <= {p["name"] for p in people}
     assert so_ket["location"]["name"] == "Phú Thọ" and so_ket["location"]["geo"]["latitude"]
     award_event = next(e for e in events if e.get("startDate") == "2023-12-15")
-    assert award_event["award"] == ["Cờ thi đua của ngành Kiểm sát nhân dân — Viện KSND tỉnh Bắc Giang"]
+    # the recipient under its canonical name, as in the JSON Lines
+    assert award_event["award"] == ["Cờ thi đua của ngành Kiểm sát nhân dân — VKSND tỉnh Bắc Giang"]
 
 
 def test_unknown_format(tmp_path):
     with pytest.raises(ValueError):
         export(built_db(tmp_path), "xml", io.StringIO())
+
+
+@pytest.mark.parametrize("build", [built_db, built_rich_db])
+def test_the_three_formats_agree(tmp_path, build):
+    db_path = build(tmp_path)
+    records = [json.loads(line) for line in _export(db_path, "jsonl")[1].splitlines()]
+    rows = list(csv.DictReader(io.StringIO(_export(db_path, "csv")[1])))
+    graph = json.loads(_export(db_path, "jsonld")[1])["@graph"]
+    nodes = {n["@id"]: n for n in graph}
+    events = {n["identifier"]: n for n in graph if n["@type"] == "Event"}
+    with sqlite3.connect(db_path) as conn:
+        existing = {r[0] for r in conn.execute("select id from events")}
+
+    # the same articles, and the same events: those of the relevant records, and every one exists
+    assert [r["article_id"] for r in rows] == [r["id"] for r in records]
+    csv_events = {r["event_id"]: r for r in rows if r["kind"] == "event"}
+    assert set(csv_events) == set(events) == existing
+    assert all(not r["event_id"] for r in rows if r["kind"] == "article")
+    by_article = {r["id"]: r for r in records}
+    assert {r["article_id"] for r in csv_events.values()} == {i for i, r in by_article.items() if r["relevant"]}
+
+    for eid, row in csv_events.items():
+        rec, node = by_article[row["article_id"]], events[eid]
+        ev = rec["event"]
+        # the same facts under the same canonical names
+        assert row["title"] == (rec["title"] or "") and node["name"] == (rec["title"] or ev["cluster"] or eid)
+        assert row["url"] == node["url"] == rec["url"]
+        assert row["date"] == (ev["date"] or "") and node.get("startDate") == ev["date"]
+        assert row["cluster"] == (ev["cluster"] or "")
+        assert (nodes[node["organizer"]["@id"]]["name"] if "organizer" in node else None) == ev["cluster"]
+        assert row["units"] == "; ".join(rec["units"])
+        attendees = [nodes[a["@id"]] for a in node.get("attendee", [])]
+        assert [a["name"] for a in attendees if a["@type"] != "Person"] == rec["units"]
+        assert [a["name"] for a in attendees if a["@type"] == "Person"] == [o["name"] for o in rec["officials"]]
+        assert row["officials"].count(";") == max(0, len(rec["officials"]) - 1)
+        for o in rec["officials"]:
+            assert o["name"] in row["officials"] and (not o["unit"] or o["unit"] in row["officials"])
+        labels = [f"{a['name']} — {a['recipient']}" if a["recipient"] else a["name"] for a in rec["awards"]]
+        assert node.get("award", []) == labels
+        assert row["awards"] == "; ".join(l.replace(" — ", " → ") for l in labels)
