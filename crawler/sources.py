@@ -191,6 +191,9 @@ def parse_source(raw, path: Path, mirror_url: Optional[str] = None) -> Source:
                 _str_list(path, "selectors.remove", value)
             elif not isinstance(value, str) or not value.strip():
                 _fail(path, f"selectors.{key}", "must be a non-empty string")
+            if key != "date_format":
+                for sel in [value] if isinstance(value, str) else value:
+                    _check_css(path, f"selectors.{key}", sel)
         selectors = dict(selectors)
 
     listing_links = raw.get("listing_links")
@@ -263,6 +266,17 @@ def load_sources(names=None, mirror_url: Optional[str] = None, directory=SOURCES
         if needing:
             raise SourceConfigError(f"source {needing[0]!r} is a mirror source: give the mirror's base URL (--mirror-url)")
     return sources
+
+
+def _check_css(path, field: str, selector: str) -> None:
+    """A CSS selector lxml can compile, or a SourceConfigError naming the field."""
+    from cssselect import SelectorError
+    from lxml.cssselect import CSSSelector
+
+    try:
+        CSSSelector(selector)
+    except SelectorError as exc:
+        _fail(path, field, f"not a valid CSS selector ({selector!r}: {exc})")
 
 
 def selectors_for(source_name: Optional[str]) -> Optional[dict]:

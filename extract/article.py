@@ -48,34 +48,31 @@ def decode(data: bytes) -> tuple[Optional[str], Optional[str]]:
 
     The result is NFC: windows-1258 writes Vietnamese with combining marks.
     """
-    try:
-        if not data or not data.strip():
-            return None, "empty"
-        head = data[:4096]
-        if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-            return None, "binary content"
-        text = None
-        for enc in _declared(head):
-            try:
-                text = data.decode(enc)
-                break
-            except (UnicodeDecodeError, LookupError):
-                continue
-        if text is None:
-            try:
-                text = data.decode("utf-8-sig")
-            except UnicodeDecodeError:
-                from charset_normalizer import from_bytes
+    if not data or not data.strip():
+        return None, "empty"
+    head = data[:4096]
+    if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return None, "binary content"
+    text = None
+    for enc in _declared(head):
+        try:
+            text = data.decode(enc)
+            break
+        except (UnicodeDecodeError, LookupError):
+            continue
+    if text is None:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            from charset_normalizer import from_bytes
 
-                best = from_bytes(data).best()
-                if best is None:
-                    return None, "undecodable bytes"
-                text = str(best)
-        if len(_CONTROL.findall(text[:4096])) > max(8, len(text[:4096]) // 50):
-            return None, "binary content"
-        return unicodedata.normalize("NFC", text), None
-    except Exception as exc:  # decoding must never stop a crawl
-        return None, f"undecodable bytes ({type(exc).__name__})"
+            best = from_bytes(data).best()
+            if best is None:
+                return None, "undecodable bytes"
+            text = str(best)
+    if len(_CONTROL.findall(text[:4096])) > max(8, len(text[:4096]) // 50):
+        return None, "binary content"
+    return unicodedata.normalize("NFC", text), None
 
 
 def _declared(head: bytes) -> list[str]:
@@ -103,15 +100,12 @@ def from_text_bytes(data: bytes) -> Article:
 
 def from_text(text: str) -> Article:
     """A text file is the article itself, perhaps with the page's header and footer lines."""
-    try:
-        text = clean_text(unicodedata.normalize("NFC", text or ""))
-        if not text.strip():
-            return Article(text="", skip_reason="empty")
-        title = find_title(text)
-        return Article(text=text, title=title, published=dates.published_in_header(text),
-                       author=find_byline(text))
-    except Exception as exc:  # never raise on input
-        return Article(text="", skip_reason=f"unreadable text ({type(exc).__name__})")
+    text = clean_text(unicodedata.normalize("NFC", text or ""))
+    if not text.strip():
+        return Article(text="", skip_reason="empty")
+    title = find_title(text)
+    return Article(text=text, title=title, published=dates.published_in_header(text),
+                   author=find_byline(text))
 
 
 def clean_text(text: str) -> str:
@@ -300,23 +294,28 @@ def from_html(html: str, url: Optional[str] = None, selectors: Optional[dict] = 
     ``selectors`` keys: title, date, lead, body, author, remove (CSS), date_format (strptime
     hint). A ``lead`` (the standfirst many sites set apart from the body) comes before the
     body text unless the body already holds it.
+
+    Only what a page can legitimately cause is a skip reason (empty, not HTML, no article
+    text); any other exception is a bug and propagates.
     """
-    try:
-        return _from_html(html, url, selectors or {})
-    except Exception as exc:  # a malformed page is skipped, never raised
-        return Article(text="", url=url, source=_host(url), skip_reason=f"unparsable page ({type(exc).__name__})")
+    return _from_html(html, url, selectors or {})
+
+
+# An XML declaration names an encoding, which lxml refuses in a str (the bytes are decoded already).
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 
 
 def _from_html(html: str, url: Optional[str], selectors: dict) -> Article:
     import trafilatura
+    from lxml import etree
     from lxml import html as lxml_html
 
     if not html or not html.strip():
         return Article(text="", url=url, source=_host(url), skip_reason="empty")
     html = unicodedata.normalize("NFC", html)
     try:
-        tree = lxml_html.fromstring(html)
-    except Exception:
+        tree = lxml_html.fromstring(_XML_DECLARATION.sub("", html, count=1))
+    except (etree.ParserError, etree.XMLSyntaxError):  # lxml's documented errors: no document in it
         return Article(text="", url=url, source=_host(url), skip_reason="not an HTML page")
     picked = _apply_selectors(tree, selectors) if selectors else {}
     stamp = None if picked.get("date") else _stamp_from_tree(tree)
@@ -363,10 +362,7 @@ _STAMP_XPATH = (
 
 
 def _stamp_from_tree(tree) -> Optional[str]:
-    try:
-        found = tree.xpath(_STAMP_XPATH)
-    except Exception:
-        return None
+    found = tree.xpath(_STAMP_XPATH)
     for item in found[:30]:
         value = item if isinstance(item, str) else " ".join(" ".join(item.itertext()).split())
         if value and len(value) <= 120:
@@ -377,22 +373,20 @@ def _stamp_from_tree(tree) -> Optional[str]:
 
 
 def _apply_selectors(tree, selectors: dict) -> dict:
-    """Text of the elements a site's CSS selectors point at (the first match of each)."""
+    """Text of the elements a site's CSS selectors point at (the first match of each).
+
+    The selectors come from the site's configuration, which checks them when it loads.
+    """
     from lxml.cssselect import CSSSelector
 
     out = {}
     for sel in _as_list(selectors.get("remove")):
-        try:
-            for el in CSSSelector(sel)(tree):
+        for el in CSSSelector(sel)(tree):
+            if el.getparent() is not None:  # the root cannot be dropped
                 el.drop_tree()
-        except Exception:
-            continue
     for key in ("title", "date", "author", "lead", "body"):
         for sel in _as_list(selectors.get(key)):
-            try:
-                found = CSSSelector(sel)(tree)
-            except Exception:
-                continue
+            found = CSSSelector(sel)(tree)
             if not found:
                 continue
             if key == "body":

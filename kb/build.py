@@ -175,9 +175,11 @@ def _extract_one(task: tuple) -> tuple:
 
 
 def _describe(exc: BaseException) -> str:
+    """The error's one-line summary, then its whole traceback: a failure here is a bug to fix, not data."""
     where = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
     at = f" (at {where.filename.rsplit('/', 1)[-1]}:{where.lineno})" if where else ""
-    return f"{type(exc).__name__}: {exc}{at}"
+    trace = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+    return f"{type(exc).__name__}: {exc}{at}\n\n{trace}"
 
 
 def _now() -> str:

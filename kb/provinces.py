@@ -20,6 +20,16 @@ EXTRACT_CSV = Path(__file__).parent.parent / "extract" / "data" / "provinces.csv
 OWN_CSV = DATA / "province_coords.csv"
 ALIASES_CSV = DATA / "province_aliases.csv"
 
+
+def require_files(*paths: Path) -> None:
+    """Fail at import, naming the path, when a data file the knowledge base needs is missing."""
+    for path in paths:
+        if not path.is_file():
+            raise FileNotFoundError(f"data file missing: {path} (the package is incomplete, reinstall it)")
+
+
+require_files(EXTRACT_CSV, OWN_CSV, ALIASES_CSV)
+
 # Written before a province's name; dropped to match "tỉnh Bắc Giang" with "Bắc Giang".
 _PREFIX = re.compile(r"^(tinh|tp|thanh pho)\s+")
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Iterable, Optional
 
 from .fold import fold, fold_key, nfc
-from .provinces import current_province, find_province
+from .provinces import current_province, find_province, require_files
 
 DATA = Path(__file__).parent / "data"
 
@@ -55,17 +55,15 @@ def _departments() -> dict[str, str]:
 
 
 EXTRACT_DEPARTMENTS = Path(__file__).resolve().parent.parent / "extract" / "data" / "departments.yml"
+require_files(DATA / "departments.csv", EXTRACT_DEPARTMENTS)
 
 
 @lru_cache(maxsize=1)
 def _department_rules() -> list[tuple[str, str, list[list[str]]]]:
-    """(head, number, key-word alternatives) from the extractor's extract/data/departments.yml, if present."""
-    try:
-        import yaml
+    """(head, number, key-word alternatives) from the extractor's extract/data/departments.yml."""
+    import yaml
 
-        data = yaml.safe_load(EXTRACT_DEPARTMENTS.read_text(encoding="utf-8")) or {}
-    except (OSError, ImportError):
-        return []
+    data = yaml.safe_load(EXTRACT_DEPARTMENTS.read_text(encoding="utf-8")) or {}
     rules = [("vu", d["name"], d["any"]) for d in data.get("departments") or []]
     rules += [(d.get("head", "cuc"), d["name"], d["any"]) for d in data.get("offices") or []]
     return rules

@@ -327,5 +327,5 @@ def built_rich_db(tmp_path):
     db["pages"].insert_all([
         page_row(url, f"<html><body><article><h1>{r['title']}</h1><p>{r['text']}</p></article></body></html>")
         for url, r in RICH_RECORDS.items()], pk="id")
-    build(path, rich_extract, )
+    build(path, rich_extract)
     return path

@@ -8,9 +8,9 @@ from kb_fixtures import BASE, RECORDS, counts, fake_extract, page_row, write_pag
 def test_build_twice_adds_no_rows(tmp_path):
     db_path = tmp_path / "thidua.db"
     write_pages(db_path)
-    first = build(db_path, fake_extract, )
+    first = build(db_path, fake_extract)
     before = counts(db_path)
-    second = build(db_path, fake_extract, )
+    second = build(db_path, fake_extract)
     assert counts(db_path) == before
     assert first == {"pages": 5, "extracted": 4, "relevant": 3, "skipped": 0, "errors": 1, "superseded": 0}
     # Only the broken page is pending again (it is retried), nothing is re-extracted.
@@ -21,11 +21,12 @@ def test_build_twice_adds_no_rows(tmp_path):
 def test_one_bad_page_does_not_stop_the_build(tmp_path):
     db_path = tmp_path / "thidua.db"
     write_pages(db_path)
-    build(db_path, fake_extract, )
+    build(db_path, fake_extract)
     db = sqlite_utils.Database(db_path)
     errors = list(db["build_errors"].rows)
     assert len(errors) == 1 and errors[0]["url"] == BASE + "hong"
     assert "ValueError: cannot parse this page" in errors[0]["error"]
+    assert "Traceback (most recent call last)" in errors[0]["error"]  # a bug to fix: where it happened
     assert db["articles"].count == 4
 
 
@@ -34,7 +35,7 @@ def test_listing_pages_and_failed_fetches_are_not_extracted(tmp_path):
     write_pages(db_path, with_broken=False)
     db = sqlite_utils.Database(db_path)
     db["pages"].insert({**page_row(BASE + "loi-404", "<p>not found</p>"), "status": 404})
-    build(db_path, fake_extract, )
+    build(db_path, fake_extract)
     urls = {r["url"] for r in db["articles"].rows}
     assert urls == set(RECORDS)
 
@@ -42,14 +43,14 @@ def test_listing_pages_and_failed_fetches_are_not_extracted(tmp_path):
 def test_a_changed_page_is_a_new_version_of_the_same_article(tmp_path):
     db_path = tmp_path / "thidua.db"
     write_pages(db_path, with_broken=False)
-    build(db_path, fake_extract, )
+    build(db_path, fake_extract)
     db = sqlite_utils.Database(db_path)
     url = BASE + "cum-4-so-ket-2020"
     article_id = db.execute("select id from articles where url = ?", [url]).fetchone()[0]
     before = counts(db_path)
 
     db["pages"].insert(page_row(url, "<p>PHIEN BAN 2</p>", fetched_at="2024-07-01T00:00:00"))
-    stats = build(db_path, fake_extract, )
+    stats = build(db_path, fake_extract)
     assert stats["extracted"] == 1
     after = counts(db_path)
     assert after["article_versions"] == before["article_versions"] + 1
@@ -68,7 +69,7 @@ def test_older_unextracted_version_is_superseded(tmp_path):
     url = BASE + "cum-4-so-ket-2020"
     db["pages"].insert_all([page_row(url, "<p>v1</p>", "2024-01-01"), page_row(url, "<p>PHIEN BAN 2</p>", "2024-02-01")],
                            pk="id")
-    stats = build(db_path, fake_extract, )
+    stats = build(db_path, fake_extract)
     assert stats["extracted"] == 1 and stats["superseded"] == 1
     assert db["articles"].count == 1
 
@@ -89,7 +90,7 @@ def test_parallel_build_gives_the_same_rows(tmp_path):
 def test_foreign_keys_hold_and_wal_is_on(tmp_path):
     db_path = tmp_path / "thidua.db"
     write_pages(db_path)
-    build(db_path, fake_extract, )
+    build(db_path, fake_extract)
     db = sqlite_utils.Database(db_path)
     assert db.execute("pragma foreign_key_check").fetchall() == []
     assert db.journal_mode == "wal"
@@ -98,7 +99,7 @@ def test_foreign_keys_hold_and_wal_is_on(tmp_path):
 def test_evidence_is_kept_and_text_falls_back_to_the_page(tmp_path):
     db_path = tmp_path / "thidua.db"
     write_pages(db_path)
-    build(db_path, fake_extract, )
+    build(db_path, fake_extract)
     db = sqlite_utils.Database(db_path)
     row = next(db.query("select * from appearances where name = 'Trần Thị Bình'"))
     assert row["evidence_text"] == "Trần Thị Bình" and row["evidence_text"] in row["evidence_sentence"]
@@ -111,14 +112,14 @@ def test_search_index_is_complete_after_a_build_interrupted_while_it_was_deferre
 
     db_path = tmp_path / "thidua.db"
     write_pages(db_path)
-    build(db_path, fake_extract, )
+    build(db_path, fake_extract)
     db = sqlite_utils.Database(db_path)
     defer_fts(db)  # what a build does first; then it dies before indexing what it inserted
     db.execute("insert into articles (id, title, text, title_folded, text_folded) "
                "values ('x1', 'Hội nghị đặc biệt', 'Thi đua đặc biệt', 'hoi nghi dac biet', 'thi dua dac biet')")
     db.conn.commit()
     db.close()
-    build(db_path, fake_extract, )  # the next build repairs the index first
+    build(db_path, fake_extract)  # the next build repairs the index first
     db = sqlite_utils.Database(db_path)
     found = db.execute("select a.id from articles_fts f join articles a on a.rowid = f.rowid "
                        "where articles_fts match 'dac biet'").fetchall()

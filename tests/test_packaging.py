@@ -61,3 +61,15 @@ def test_libraries_do_not_import_the_command_line():
             "print(bad); sys.exit(1 if bad else 0)")
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_a_missing_data_file_fails_at_import_naming_it(tmp_path):
+    # a copy of the kb package without one of its data files
+    import shutil
+
+    shutil.copytree(Path(kb.__file__).parent, tmp_path / "kb", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(Path(extract.__file__).parent, tmp_path / "extract", ignore=shutil.ignore_patterns("__pycache__"))
+    (tmp_path / "kb" / "data" / "departments.csv").unlink()
+    done = subprocess.run([sys.executable, "-c", "import kb.resolve"], cwd=tmp_path, capture_output=True, text=True)
+    assert done.returncode != 0
+    assert f"data file missing: {tmp_path / 'kb' / 'data' / 'departments.csv'}" in done.stderr
