@@ -6,10 +6,24 @@ officials, awards and roles; clusters before the event and roles).
 """
 from __future__ import annotations
 
+from typing import Callable, Optional
+
 from . import awards, clusters, documents, event, officials, relevance, roles, units
+from .inputs import PAGE_SECONDS, OverBudget, TooLarge, time_budget
 from .model import Article
 from .record import make_record
 from .text import Document
+
+
+def extract_bounded(read: Callable[[], Article], record_id: str, seconds: Optional[float] = PAGE_SECONDS,
+                    url: Optional[str] = None) -> dict:
+    """``extract_record(read(), record_id)`` within a time budget: a page over it, or over the size cap
+    (``read`` raises TooLarge), gives a record with its skip reason instead, and the caller goes on."""
+    try:
+        with time_budget(seconds):
+            return extract_record(read(), record_id)
+    except (TooLarge, OverBudget) as exc:
+        return make_record(record_id, Article(text="", url=url, skip_reason=str(exc)), relevant=False)
 
 
 def extract_record(article: Article, record_id: str) -> dict:

@@ -3,6 +3,7 @@ crawl -> build -> export on the offline mirror, and clear errors for bad input."
 from __future__ import annotations
 
 import csv
+import os
 import io
 import json
 import sqlite3
@@ -121,10 +122,40 @@ def test_extract_bad_files_get_a_reason_and_the_run_goes_on(tmp_path):
     assert "skipped: " in result.stderr and "empty" in result.stderr
 
 
-def test_extract_missing_file_is_a_usage_error(tmp_path):
+def test_extract_missing_file_is_an_error_line(tmp_path):
     result = CliRunner().invoke(cli, ["extract", str(tmp_path / "nope.txt")])
-    assert result.exit_code == 2
-    assert "does not exist" in result.output
+    assert result.exit_code == 1
+    assert f"error: {tmp_path / 'nope.txt'}: No such file or directory" in result.stderr
+    assert result.stdout == ""
+
+
+def test_extract_bad_paths_fail_loudly_while_the_good_files_give_records(tmp_path):
+    (tmp_path / "good.txt").write_text(ARTICLE, encoding="utf-8")
+    (tmp_path / "config.yml").write_text("title: not an article\n", encoding="utf-8")
+    (tmp_path / "zero.html").symlink_to("/dev/zero")
+    os.mkfifo(tmp_path / "pipe.html")
+    (tmp_path / "locked.txt").write_text(ARTICLE, encoding="utf-8")
+    (tmp_path / "locked.txt").chmod(0)
+    bad = ["missing.txt", "config.yml", "zero.html", "pipe.html"]
+    if os.geteuid() != 0:  # root reads any file
+        bad.append("locked.txt")
+    result = CliRunner().invoke(cli, ["extract", "--page-timeout", "30", *(str(tmp_path / n) for n in bad),
+                                      str(tmp_path / "good.txt")])
+    assert result.exit_code == 1
+    assert [json.loads(l)["id"] for l in result.stdout.splitlines()] == ["good"]
+    for name in bad:
+        assert f"error: {tmp_path / name}: " in result.stderr, name
+    assert "not a regular file" in result.stderr and "not an .html, .htm or .txt file" in result.stderr
+
+
+def test_extract_skips_a_file_over_the_size_cap(tmp_path):
+    (tmp_path / "big.html").write_bytes(b"<p>" + b"thi \xc4\x91ua " * 20000 + b"</p>")
+    (tmp_path / "good.txt").write_text(ARTICLE, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["extract", "--max-size", "0.1", str(tmp_path)])
+    assert result.exit_code == 0
+    records = {json.loads(l)["id"]: json.loads(l) for l in result.stdout.splitlines()}
+    assert records["big"]["relevant"] is False and records["big"]["skipped"].startswith("too large")
+    assert records["good"]["relevant"] is True
 
 
 def test_serve_and_export_without_a_database_say_so(tmp_path):
@@ -196,3 +227,36 @@ def test_demo_without_serving_builds_the_knowledge_base(tmp_path):
         searched = conn.execute("select count(*) from articles_fts where articles_fts match 'thi dua'").fetchone()[0]
     assert stored >= n_articles  # every mirror article (plus the encoding-test page)
     assert searched > 0
+
+
+def test_build_exits_non_zero_when_a_page_fails_with_a_bug(tmp_path, monkeypatch):
+    from kb_fixtures import write_pages
+
+    import thidua.cli
+
+    def buggy(page, max_bytes=None, seconds=None):
+        raise KeyError("a programming error")
+
+    db = tmp_path / "thidua.db"
+    write_pages(db, with_broken=False)
+    monkeypatch.setattr(thidua.cli, "extract_page", buggy)
+    result = CliRunner().invoke(cli, ["build", "--db", str(db)])
+    assert result.exit_code == 1
+    assert "pages failed with an unexpected error" in result.stderr
+    with sqlite3.connect(db) as conn:
+        errors = [r[0] for r in conn.execute("select error from build_errors")]
+    assert errors and all("KeyError: 'a programming error'" in e and "Traceback" in e for e in errors)
+
+
+def test_a_source_with_an_invalid_css_selector_fails_to_load(tmp_path):
+    from crawler.sources import SourceConfigError, load_source_file
+
+    good = next((REPO / "crawler" / "sources").glob("*.yml")).read_text(encoding="utf-8")
+    import yaml
+
+    raw = yaml.safe_load(good)
+    raw["selectors"] = {"title": "h1[", "body": "div.content"}
+    path = tmp_path / f"{raw['name']}.yml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(SourceConfigError, match=r"selectors.title.*not a valid CSS selector"):
+        load_source_file(path)

@@ -4,9 +4,11 @@ Data flows one way: crawl -> pages -> extract -> records -> kb -> Datasette.
 """
 from __future__ import annotations
 
+import functools
 import json
 import sys
 from pathlib import Path
+from typing import Optional
 
 import click
 
@@ -42,57 +44,73 @@ def _run_crawl(**kwargs) -> dict:
         raise click.UsageError(str(exc)) from None
 
 
-def _iter_input_files(paths):
-    for p in paths:
-        p = Path(p)
-        if p.is_dir():
-            yield from sorted(x for x in p.rglob("*") if x.suffix.lower() in (".html", ".htm", ".txt"))
-        else:
-            yield p
+def extract_file(path: Path, max_bytes: Optional[int] = None, seconds: Optional[float] = None) -> dict:
+    """One input file to one event record (id = the file's stem); InputError when it cannot be read.
 
-
-def extract_file(path: Path) -> dict:
-    """One input file to one event record (id = the file's stem)."""
+    A file over the size cap or the time budget gives a record with its skip reason.
+    """
     from extract.article import from_html_bytes, from_text_bytes
-    from extract.pipeline import extract_record
+    from extract.inputs import HTML_SUFFIXES, MAX_BYTES, PAGE_SECONDS, read_input
+    from extract.pipeline import extract_bounded
 
-    data = path.read_bytes()
-    if path.suffix.lower() in (".html", ".htm"):
-        article = from_html_bytes(data)
-    else:
-        article = from_text_bytes(data)
-    return extract_record(article, path.stem)
+    parse = from_html_bytes if path.suffix.lower() in HTML_SUFFIXES else from_text_bytes
+    cap = MAX_BYTES if max_bytes is None else max_bytes
+    # read_input raises InputError (no record) or TooLarge (a record with that reason)
+    return extract_bounded(lambda: parse(read_input(path, cap)), path.stem,
+                           PAGE_SECONDS if seconds is None else seconds)
+
+
+max_size_option = click.option(
+    "--max-size", "max_mb", type=click.FloatRange(min=0, min_open=True), default=8, show_default=True,
+    metavar="MB", help="Skip (with that reason) any page or file larger than this many megabytes.")
+page_timeout_option = click.option(
+    "--page-timeout", type=click.FloatRange(min=0), default=60, show_default=True, metavar="SECONDS",
+    help="Time budget of one page: a page that takes longer is skipped with that reason (0: no limit).")
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--evidence/--no-evidence", default=True, show_default=True,
               help="Keep each fact's evidence (offsets and sentence).")
 @click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-",
               help="Write JSON Lines here instead of standard output.")
 @click.option("--progress/--no-progress", default=None,
               help="Show a progress bar on standard error (default: when it is a terminal and there are many files).")
-def extract(paths, evidence, output, progress):
+@max_size_option
+@page_timeout_option
+def extract(paths, evidence, output, progress, max_mb, page_timeout):
     """Extract event records from .html/.htm/.txt files (or folders of them).
 
     Prints one JSON object per file (JSON Lines, the EVENT_RECORD contract);
     the record's id is the file name without its extension. Needs no database.
-    A file that cannot be read as an article (empty, binary, no body) still
-    gets a record, with relevant=false and a "skipped" reason.
+    A file that cannot be read as an article (empty, binary, no body, legacy
+    encoding, too large, over the time budget) still gets a record, with
+    relevant=false and a "skipped" reason. A path that cannot be extracted
+    (missing, not a regular file, unreadable, another extension) gets an
+    "error:" line on standard error and no record; the other files go on, and
+    the exit code is then 1.
     """
+    from extract.inputs import InputError, input_files
     from extract.record import to_json_line
     from thidua.progress import progress_iter
 
-    files = list(_iter_input_files(paths))
-    for path in progress_iter(files, "extract", enabled=progress):
+    failed = 0
+    files = list(input_files(paths))
+    for path, problem in progress_iter(files, "extract", enabled=progress):
         try:
-            record = extract_file(path)
-        except Exception as exc:  # one bad file never stops the run
-            click.echo(f"error: {path}: {exc}", err=True)
+            if problem is not None:
+                raise problem
+            record = extract_file(path, max_bytes=int(max_mb * 1024 * 1024), seconds=page_timeout)
+        except InputError as exc:
+            click.echo(f"error: {exc}", err=True)
+            failed += 1
             continue
         if record.get("skipped"):
             click.echo(f"skipped: {path}: {record['skipped']}", err=True)
         output.write(to_json_line(record, evidence=evidence) + "\n")
+    if failed:
+        click.echo(f"{failed} of {len(files)} paths failed", err=True)
+        sys.exit(1)
 
 
 # --------------------------------------------------------------------------- crawl
@@ -159,34 +177,58 @@ def deploy(scrapyd_url, project, version):
 
 
 # --------------------------------------------------------------------------- build
-def extract_page(page: dict) -> dict:
-    """A stored page (row of the pages table) to an event record."""
+def extract_page(page: dict, max_bytes: Optional[int] = None, seconds: Optional[float] = None) -> dict:
+    """A stored page (row of the pages table) to an event record, within the size cap and time budget."""
     from crawler.sources import selectors_for
     from extract.article import from_html_bytes
-    from extract.pipeline import extract_record
+    from extract.inputs import MAX_BYTES, PAGE_SECONDS, check_size
+    from extract.pipeline import extract_bounded
 
-    html = page["html"]
-    article = from_html_bytes(html if isinstance(html, bytes) else html.encode("utf-8"),
-                              url=page.get("final_url") or page.get("url"),
-                              selectors=selectors_for(page.get("source")))
-    return extract_record(article, str(page["id"]))
+    html = page["html"] or b""
+    data = html if isinstance(html, bytes) else html.encode("utf-8")
+    url = page.get("final_url") or page.get("url")
+
+    def read():
+        check_size(data, MAX_BYTES if max_bytes is None else max_bytes)
+        return from_html_bytes(data, url=url, selectors=selectors_for(page.get("source")))
+
+    return extract_bounded(read, str(page["id"]), PAGE_SECONDS if seconds is None else seconds, url=url)
+
+
+def _page_extractor(max_mb: float, page_timeout: float):
+    """extract_page with the command's limits (a partial: it goes to the extraction processes)."""
+    return functools.partial(extract_page, max_bytes=int(max_mb * 1024 * 1024), seconds=page_timeout)
+
+
+def _build_summary(stats: dict) -> None:
+    """Print the build's figures; exit 1 when a page failed (a bug, recorded in build_errors)."""
+    click.echo(json.dumps(stats, ensure_ascii=False), err=True)
+    build_stats = stats.get("build", stats)
+    if build_stats.get("errors"):
+        click.echo(f"error: {build_stats['errors']} pages failed with an unexpected error; see the build_errors "
+                   "table for their tracebacks", err=True)
+        sys.exit(1)
 
 
 @cli.command()
 @db_option
 @click.option("--jobs", type=int, default=1, show_default=True, help="Extraction processes.")
 @click.option("--progress/--no-progress", default=None, help="Show a progress bar.")
-def build(db_path, jobs, progress):
+@max_size_option
+@page_timeout_option
+def build(db_path, jobs, progress, max_mb, page_timeout):
     """Extract the stored pages not yet extracted and upsert them into the knowledge base.
 
     Running it again adds no duplicate rows; a page whose content changed is
-    extracted again and its earlier version kept.
+    extracted again and its earlier version kept. A page that fails with an
+    unexpected error is recorded in build_errors (with its traceback), counted,
+    and makes the exit code 1; the other pages go on.
     """
     from kb.build import build as run_build
     from thidua.progress import bar
 
-    stats = run_build(db_path, extract_page, jobs=jobs, progress=bar("build", progress))
-    click.echo(json.dumps(stats, ensure_ascii=False), err=True)
+    stats = run_build(db_path, _page_extractor(max_mb, page_timeout), jobs=jobs, progress=bar("build", progress))
+    _build_summary(stats)
 
 
 @cli.command()
@@ -209,7 +251,7 @@ def update(sources, db_path, mirror_url, jobs, revisit_after):
     stats = {"crawl": _run_crawl(db_path=db_path, source_names=list(sources) or None, incremental=True,
                                  mirror_url=mirror_url, settings=settings)}
     stats["build"] = run_build(db_path, extract_page, jobs=jobs)
-    click.echo(json.dumps(stats, ensure_ascii=False), err=True)
+    _build_summary(stats)
 
 
 # --------------------------------------------------------------------------- serve / export
