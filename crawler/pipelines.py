@@ -31,7 +31,7 @@ class StorePipeline:
         spider = self.crawler.spider
         self.db = store.open_db(self.db_path)
         self.run_id = store.start_run(self.db, [s.name for s in spider.sources],
-                                      incremental=getattr(spider, "incremental", False))
+                                      incremental=getattr(spider, "incremental", False), hold_lock=True)
         self.crawler.stats.set_value("thidua/run_id", self.run_id)
 
     def process_item(self, item):
@@ -49,6 +49,8 @@ class StorePipeline:
         elif isinstance(item, CrawlErrorItem):
             store.record_error(self.db, self.run_id, adapter.get("url"), adapter.get("reason"),
                                adapter.get("status"), adapter.get("source"))
+        # The row's counters follow the run, so a run killed now keeps what it stored.
+        self._write_counts(finished=False)
         return item
 
     def _write_counts(self, finished: bool, reason=None):

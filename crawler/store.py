@@ -134,13 +134,70 @@ def save_page(db: sqlite_utils.Database, page: dict) -> bool:
     return cursor.rowcount == 1
 
 
-def start_run(db: sqlite_utils.Database, sources: Iterable[str], incremental: bool = False) -> int:
+# A crawl process holds an exclusive lock on <db>.run-<id>.lock while its run is open; the kernel
+# drops it when the process dies, however it dies. A run left unfinished whose lock can be taken
+# was killed: the next run closes it with what it stored (its counters are kept current as it goes).
+_RUN_LOCKS: dict = {}
+
+
+def _run_lock_path(db: sqlite_utils.Database, run_id: int) -> Optional[Path]:
+    row = db.execute("PRAGMA database_list").fetchone()
+    return Path(f"{row[2]}.run-{run_id}.lock") if row and row[2] else None
+
+
+def start_run(db: sqlite_utils.Database, sources: Iterable[str], incremental: bool = False,
+              hold_lock: bool = False) -> int:
+    """Open a crawl_runs row (after closing the rows of killed runs); ``hold_lock``: this process runs it."""
+    close_killed_runs(db)
     with db.conn:
         cursor = db.execute(
             "INSERT INTO crawl_runs (started, sources, incremental, pages, listing_pages, article_pages,"
             " new_articles, errors) VALUES (?, ?, ?, 0, 0, 0, 0, 0)",
             [utc_now(), ",".join(sources), int(bool(incremental))])
-    return cursor.lastrowid
+    run_id = cursor.lastrowid
+    path = _run_lock_path(db, run_id) if hold_lock else None
+    if path is not None:
+        import fcntl
+
+        f = open(path, "w")
+        fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        _RUN_LOCKS[run_id] = (f, path)
+    return run_id
+
+
+def _release_run(run_id: int) -> None:
+    held = _RUN_LOCKS.pop(run_id, None)
+    if held:
+        f, path = held
+        path.unlink(missing_ok=True)
+        f.close()
+
+
+def close_killed_runs(db: sqlite_utils.Database) -> list[int]:
+    """Close the unfinished runs whose process died: finished = their last write, finish_reason = "killed"."""
+    import fcntl
+
+    closed = []
+    for run_id, started in db.execute("SELECT id, started FROM crawl_runs WHERE finished IS NULL").fetchall():
+        path = _run_lock_path(db, run_id)
+        if run_id in _RUN_LOCKS or path is None or not path.exists():
+            continue  # ours, or not run by a local process (a distributed run is closed by its events)
+        with open(path, "a") as f:
+            try:
+                fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                continue  # its process is alive
+            last = db.execute(
+                "SELECT max(t) FROM (SELECT max(at) AS t FROM crawl_errors WHERE run_id = ?"
+                " UNION ALL SELECT max(fetched_at) FROM pages WHERE fetched_at >= ?"
+                " AND fetched_at < coalesce((SELECT min(started) FROM crawl_runs WHERE id > ?), '9999'))",
+                [run_id, started, run_id]).fetchone()[0]
+            update_run(db, run_id, finished=True, finish_reason="killed")
+            with db.conn:
+                db.execute("UPDATE crawl_runs SET finished = ? WHERE id = ?", [max(last or started, started), run_id])
+            path.unlink(missing_ok=True)
+        closed.append(run_id)
+    return closed
 
 
 def record_error(db: sqlite_utils.Database, run_id: Optional[int], url: str, reason: str,
@@ -158,6 +215,8 @@ def update_run(db: sqlite_utils.Database, run_id: int, *, finished: bool = False
     with db.conn:
         db.execute(f"UPDATE crawl_runs SET {', '.join(f'{k} = ?' for k in counts)} WHERE id = ?",
                    [*counts.values(), run_id])
+    if finished:
+        _release_run(run_id)
 
 
 def run_stats(db: sqlite_utils.Database, run_id: int) -> dict:

@@ -134,3 +134,13 @@ def test_a_live_jobdir_is_not_taken_over(tmp_path):
     JobdirGuard.from_crawler(get_crawler(NewsSpider, {"JOBDIR": str(jobdir)}))
     assert not (jobdir / "requests.seen").exists() and not (jobdir / "requests.queue").exists()
     assert (jobdir / "thidua-running.pid").read_text() == str(os.getpid())
+
+
+def test_the_killed_run_is_closed_by_the_next_with_what_it_stored(killed_and_resumed):
+    r = killed_and_resumed
+    columns = [d for (d,) in query(r["db"], "SELECT name FROM pragma_table_info('crawl_runs')")]
+    killed, resumed = (dict(zip(columns, row)) for row in query(r["db"], "SELECT * FROM crawl_runs ORDER BY id"))
+    assert killed["finish_reason"] == "killed" and killed["finished"] is not None
+    assert killed["started"] <= killed["finished"] <= resumed["started"]
+    assert killed["new_articles"] == len(r["stored_at_kill"]) and killed["article_pages"] >= killed["new_articles"]
+    assert resumed["finish_reason"] == "finished"
