@@ -123,6 +123,21 @@ def canonical_url(url: str) -> str:
     return f"{host}{path}" + (f"?{query}" if query else "")
 
 
+def web_url(url) -> Optional[str]:
+    """The URL when it is an http(s) one with a host, else None: a page's or record's URL is stored (and so
+    rendered as a link) only if following it cannot run anything (``javascript:``, ``data:``...)."""
+    if not isinstance(url, str):
+        return None
+    url = url.strip()
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc or any(c in url for c in "\x00\r\n\t\"<> "):
+        return None
+    return url
+
+
 def article_id(url: str) -> str:
     """First 16 hex of sha1(canonical URL): the same article keeps its id across builds and versions."""
     return hashlib.sha1(canonical_url(url).encode("utf-8")).hexdigest()[:16]
@@ -192,8 +207,8 @@ def prepare_record(page: dict, record: dict, version: int) -> tuple[str, list]:
     text = _nfc_text(record.get("text")) if record.get("text") else html_to_text(page.get("html"))
     title = _short_nfc(record.get("title"))
     _rows(ops, "articles", [{
-        "id": aid, "page_id": page["id"], "url": page.get("url") or record.get("url"),
-        "final_url": page.get("final_url"), "canonical_url": canonical_url(page.get("url") or record.get("url") or ""),
+        "id": aid, "page_id": page["id"], "url": web_url(page.get("url") or record.get("url")),
+        "final_url": web_url(page.get("final_url")), "canonical_url": canonical_url(page.get("url") or record.get("url") or ""),
         "source": record.get("source") or page.get("source"), "title": title,
         "published": record.get("published"), "author": _short_nfc(record.get("author")),
         "text": text, "title_folded": fold_text(title), "text_folded": fold_text(text),

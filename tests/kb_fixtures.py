@@ -152,7 +152,7 @@ def built_db(tmp_path, jobs: int = 1):
 
     path = tmp_path / "thidua.db"
     write_pages(path)
-    build(path, fake_extract, jobs=jobs, )
+    build(path, fake_extract, jobs=jobs)
     return path
 
 
@@ -329,3 +329,58 @@ def built_rich_db(tmp_path):
         for url, r in RICH_RECORDS.items()], pk="id")
     build(path, rich_extract)
     return path
+
+
+# --------------------------------------------------------------------------- hostile content (XSS tests)
+# Every payload marks what it would create (data-xss) or run (alert, window.__xss): a page showing
+# them must show them as text.
+XSS_SCRIPT = "<script data-xss>window.__xss = 1; alert('script')</script>"
+XSS_IMG = "<img data-xss src=x onerror=\"window.__xss = 2; alert('img')\">"
+XSS_MARK = "</mark><script data-xss>window.__xss = 3; alert('mark')</script><mark>"
+XSS_SVG = "<svg data-xss onload=\"window.__xss = 4; alert('svg')\"></svg>"
+XSS_URL = "javascript:window.__xss=5;alert(document.domain)"
+XSS_UNIT = "VKSND tỉnh Hòa Bình " + XSS_IMG
+XSS_TEXT = (f"Ngày 2/2/2024, Cụm thi đua số 9 tổ chức hội nghị thi đua {XSS_SCRIPT}. Đồng chí Hoàng Văn Tám, "
+            f"Viện trưởng {XSS_UNIT}, chủ trì {XSS_MARK} hội nghị thi đua. Tham dự có {XSS_SVG} các đơn vị <mark>.")
+XSS_PAGES = {XSS_URL: "javascript", BASE + "xss-%22%3E%3Cscript%3Ealert(1)%3C/script%3E": "quoted"}
+
+
+def hostile_extract(page: dict) -> dict:
+    """A record whose every field carries markup and script (the page's URL may be javascript:)."""
+    text = XSS_TEXT
+
+    def ev(fact):
+        return _ev(text, fact)
+
+    return {
+        "id": str(page["id"]), "url": page["url"], "source": "vks.example.vn", "published": "2024-02-03",
+        "title": "Cụm thi đua số 9 hội nghị thi đua " + XSS_SCRIPT + " " + XSS_PAGES[page["url"]],
+        "author": XSS_IMG, "relevant": True, "text": text,
+        "event": {"type": "khac", "date": "2024-02-02", "period": XSS_SVG, "online": False,
+                  "cluster": "Cụm thi đua số 9", "scope": None, "evidence": ev("Cụm thi đua số 9")},
+        "units": [XSS_UNIT],
+        "unit_mentions": [{"name": XSS_UNIT, "surface": XSS_UNIT, "evidence": ev(XSS_UNIT)}],
+        "officials": [{"name": "Hoàng Văn Tám", "title": "Viện trưởng " + XSS_SVG, "unit": XSS_UNIT,
+                       "role": "chủ trì", "evidence": ev("Hoàng Văn Tám")}],
+        "awards": [{"name": "Bằng khen " + XSS_MARK, "recipient": XSS_UNIT, "year": 2024,
+                    "evidence": ev(XSS_MARK)}],
+        "roles": [{"unit": XSS_UNIT, "role": "Cụm trưởng", "cluster": "Cụm thi đua số 9", "year": 2024,
+                   "evidence": ev(XSS_UNIT)}],
+        "documents": [{"kind": "Chỉ thị", "number": XSS_SCRIPT, "date": None, "evidence": ev(XSS_SCRIPT)}],
+    }
+
+
+def built_hostile_db(tmp_path):
+    """The rich knowledge base plus two articles made of payloads, one at a javascript: URL."""
+    from kb.build import build
+
+    path = built_rich_db(tmp_path)
+    db = sqlite_utils.Database(path)
+    db["pages"].insert_all([page_row(url, f"<html><body><p>{XSS_TEXT}</p></body></html>") for url in XSS_PAGES],
+                           pk="id")
+    build(path, hostile_or_rich_extract)
+    return path
+
+
+def hostile_or_rich_extract(page: dict) -> dict:
+    return hostile_extract(page) if page["url"] in XSS_PAGES else rich_extract(page)

@@ -14,7 +14,7 @@ from kb_fixtures import BASE, RECORDS, built_rich_db, fake_extract, page_row, wr
 def test_units_and_officials_no_longer_mentioned_are_removed(tmp_path):
     db_path = tmp_path / "thidua.db"
     write_pages(db_path, with_broken=False)
-    build(db_path, fake_extract, )
+    build(db_path, fake_extract)
     db = sqlite_utils.Database(db_path)
     assert db["units"].count_where("name = 'VKSND tỉnh Thái Nguyên'") == 1
     assert db["officials"].count_where("name = 'Trần Thị Bình'") == 1

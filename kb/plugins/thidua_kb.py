@@ -27,29 +27,48 @@ from __future__ import annotations
 
 import functools
 import re
+import sqlite3
 import unicodedata
 
 from datasette import hookimpl
 from markupsafe import Markup, escape
 
 
+# The query time limit (sql_time_limit_ms) interrupts SQLite between its steps, never inside one of
+# these Python functions: each bounds its own work by refusing (or, for a snippet, cutting) longer input.
+TEXT_MAX = 100_000  # characters of a name, title or other value folded or compared
+QUERY_MAX = 1_000  # characters of a search query
+SNIPPET_TEXT_MAX = 2_000_000  # characters of an article searched for a snippet window (the rest is not shown)
+# No value the knowledge base stores comes near this (pages are capped at 8 MB): longer strings made
+# by a query (printf('%.*c', 100000000, 'a')) fail at once instead of filling memory.
+SQLITE_MAX_LENGTH = 64 << 20
+
+
+def _bounded(value, limit, function):
+    """str(value), or a ValueError when it is longer than ``limit`` (the query fails with that message)."""
+    value = str(value)
+    if len(value) > limit:
+        raise ValueError(f"{function}(): argument longer than {limit} characters")
+    return value
+
+
 def fold(text):
     """Lower case, no diacritics, đ -> d: "Thi đua Bắc Giang" -> "thi dua bac giang" (as kb.fold.fold)."""
     if text is None:
         return None
-    text = str(text).replace("đ", "d").replace("Đ", "D")
+    text = _bounded(text, TEXT_MAX, "fold").replace("đ", "d").replace("Đ", "D")
     stripped = "".join(ch for ch in unicodedata.normalize("NFD", text) if unicodedata.category(ch) != "Mn")
     return unicodedata.normalize("NFC", stripped).lower()
 
 
 def fts_terms(text):
-    words = re.findall(r"\w+", fold(text or ""))
+    words = re.findall(r"\w+", fold(_bounded(text or "", QUERY_MAX, "fts_terms")))
     return " ".join(f'"{w}"' for w in words) or '""'
 
 
 def has_words(text, query):
     """1 when every word of the query is a word of the text, accents optional ("cum 4" ~ "Cụm thi đua số 4")."""
-    wanted = re.findall(r"\w+", fold(query or ""))
+    wanted = re.findall(r"\w+", fold(_bounded(query or "", QUERY_MAX, "has_words")))
     words = set(re.findall(r"\w+", fold(text or "")))
     return int(all(w in words for w in wanted))
 
@@ -69,7 +88,7 @@ _SHORT = [(re.compile(p), r) for p, r in _SHORT]
 
 def unit_words(text):
     """A unit's name as folded words, long forms shortened: "Viện KSND tỉnh Long An" -> "vksnd tinh long an"."""
-    s = " ".join(re.findall(r"\w+", fold(text or "")))
+    s = " ".join(re.findall(r"\w+", fold(_bounded(text or "", TEXT_MAX, "unit_words"))))
     for pattern, repl in _SHORT:
         s = pattern.sub(repl, s)
     return s
@@ -95,11 +114,13 @@ def accent_snippet(text, query, folded=None, width=60):
     """
     if not text:
         return None
-    if not isinstance(folded, str) or len(folded) != len(text):
-        folded = fold(text)
-    rx = _query_regex(query)
+    text = str(text)[:SNIPPET_TEXT_MAX]
+    folded = folded[:SNIPPET_TEXT_MAX] if isinstance(folded, str) else None
+    if folded is None or len(folded) != len(text):
+        folded = "".join(fold(text[i:i + TEXT_MAX]) for i in range(0, len(text), TEXT_MAX))
+    rx = _query_regex(_bounded(query or "", QUERY_MAX, "accent_snippet"))
     if len(folded) != len(text) or rx is None:
-        return text[: 2 * width] + ("…" if len(text) > 2 * width else "")
+        return _plain(text[: 2 * width]) + ("…" if len(text) > 2 * width else "")
     first = rx.search(folded)
     start = max(0, (first.start() if first else 0) - width)
     end = min(len(text), (first.end() if first else 0) + width)
@@ -109,10 +130,15 @@ def accent_snippet(text, query, folded=None, width=60):
         end += 1
     out, at = [], start
     for m in rx.finditer(folded, start, end):
-        out.append(text[at:m.start()] + "<mark>" + text[m.start():m.end()] + "</mark>")
+        out.append(_plain(text[at:m.start()]) + "<mark>" + _plain(text[m.start():m.end()]) + "</mark>")
         at = m.end()
-    out.append(text[at:end])
+    out.append(_plain(text[at:end]))
     return ("…" if start > 0 else "") + "".join(out) + ("…" if end < len(text) else "")
+
+
+def _plain(text):
+    """Text with its own mark tags made harmless: in a snippet cell only ours become <mark> (render_cell)."""
+    return text.replace("<mark>", "‹mark›").replace("</mark>", "‹/mark›")
 
 
 # Memory-map the database (read-only, immutable): reading pages costs no system call or copy,
@@ -121,9 +147,19 @@ def accent_snippet(text, query, folded=None, width=60):
 MMAP_SIZE = 4 << 30
 
 
+def _disabled(name):
+    def refuse(*args):
+        raise ValueError(f"{name}() is disabled on this server")
+    return refuse
+
+
 @hookimpl
 def prepare_connection(conn):
     conn.execute(f"PRAGMA mmap_size = {MMAP_SIZE}")
+    conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, SQLITE_MAX_LENGTH)
+    # fts3_tokenizer('simple') hands out a C pointer (and with two arguments installs one): not for readers.
+    conn.create_function("fts3_tokenizer", 1, _disabled("fts3_tokenizer"))
+    conn.create_function("fts3_tokenizer", 2, _disabled("fts3_tokenizer"))
     conn.create_function("fold", 1, fold, deterministic=True)
     conn.create_function("fts_terms", 1, fts_terms, deterministic=True)
     conn.create_function("has_words", 2, has_words, deterministic=True)
