@@ -34,10 +34,12 @@ def free_port() -> int:
 class RedisServer:
     """redis-server on 127.0.0.1:<free port>, no persistence, stopped on exit (its process group)."""
 
-    def __init__(self, workdir):
+    def __init__(self, workdir, *options):
         self.workdir = workdir
         self.port = free_port()
         self.proc = None
+        self.options = list(options)
+        self.password = options[options.index("--requirepass") + 1] if "--requirepass" in options else None
 
     @property
     def url(self) -> str:
@@ -47,10 +49,11 @@ class RedisServer:
         import redis
 
         self.proc = subprocess.Popen([REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1",
-                                      "--save", "", "--appendonly", "no", "--dir", str(self.workdir)],
+                                      "--save", "", "--appendonly", "no", "--dir", str(self.workdir),
+                                      *self.options],
                                      cwd=self.workdir, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                      start_new_session=True)
-        client = redis.Redis(host="127.0.0.1", port=self.port)
+        client = redis.Redis(host="127.0.0.1", port=self.port, password=self.password)
         deadline = time.time() + 15
         while True:
             try:
@@ -199,6 +202,32 @@ class RedisRedis(RedisServer):
         import redis
 
         super().__enter__()
-        client = redis.Redis(host="127.0.0.1", port=self.port)
+        client = redis.Redis(host="127.0.0.1", port=self.port, password=self.password)
         client.url = self.url
         return client
+
+
+@pytest.mark.skipif(REDIS_SERVER is None, reason="redis-server is not installed (apt-get install redis-server)")
+def test_a_redis_with_a_password_is_used_with_it(tmp_path):
+    from crawler.mirror.server import MirrorServer
+
+    db = tmp_path / "kb.db"
+    secret = "s3cret-pass"
+    with RedisServer(tmp_path, "--requirepass", secret) as redis_server, MirrorServer() as mirror:
+        # without the password: a clear refusal that does not echo any password
+        refused = subprocess.run([str(THIDUA), "ingest", "--redis", redis_server.url, "--db", str(db),
+                                  "--idle-timeout", "1"], cwd=REPO, capture_output=True, text=True, timeout=60)
+        assert refused.returncode == 1 and f"Redis at {redis_server.url}" in refused.stderr
+        assert "Traceback" not in refused.stderr
+        # with it, from the environment (kept off the command line): crawl, then ingest
+        env = dict(os.environ, THIDUA_REDIS_URL=f"redis://:{secret}@127.0.0.1:{redis_server.port}/0",
+                   THIDUA_SCRAPY_SETTINGS=json.dumps(TEST_SCRAPY_SETTINGS))
+        crawl = subprocess.run([str(THIDUA), "crawl", "--mirror-url", mirror.url, "--db", str(db),
+                                "--source", MIRROR_SOURCES[0], "--max-pages", "5"],
+                               cwd=REPO, env=env, capture_output=True, text=True, timeout=150)
+        assert crawl.returncode == 0, crawl.stderr[-2000:]
+        ingest = subprocess.run([str(THIDUA), "ingest", "--db", str(db), "--idle-timeout", "2"],
+                                cwd=REPO, env=env, capture_output=True, text=True, timeout=60)
+        assert ingest.returncode == 0, ingest.stderr[-2000:]
+        assert secret not in crawl.stderr + ingest.stderr
+    assert query(db, "SELECT count(*) FROM pages")[0][0] > 0

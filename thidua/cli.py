@@ -119,10 +119,11 @@ def extract(paths, evidence, output, progress, max_mb, page_timeout):
               help="Crawl only this source (repeatable). Default: every configured real site.")
 @db_option
 @click.option("--max-pages", type=int, default=None, help="Stop after fetching this many pages.")
-@click.option("--redis", "redis_url", default=None, metavar="URL",
+@click.option("--redis", "redis_url", default=None, metavar="URL", envvar="THIDUA_REDIS_URL",
               help="Share the frontier on Redis (scrapy-redis) with other crawl processes. Pages go to "
                    "Redis, never to SQLite: run `thidua ingest --redis URL` to store them. Prints this "
-                   "process's own counts.")
+                   "process's own counts. A password goes in the URL (redis://:PASSWORD@HOST:6379/0); "
+                   "set THIDUA_REDIS_URL instead of the option to keep it off the command line.")
 @click.option("--jobdir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Scrapy JOBDIR: a crawl stopped at any point resumes from here.")
 @click.option("--mirror-url", default=None, metavar="URL",
@@ -142,7 +143,9 @@ def crawl(sources, db_path, max_pages, redis_url, jobdir, mirror_url, incrementa
 
 @cli.command()
 @db_option
-@click.option("--redis", "redis_url", required=True, metavar="URL", help="Redis holding the crawled items.")
+@click.option("--redis", "redis_url", required=True, metavar="URL", envvar="THIDUA_REDIS_URL",
+              help="Redis holding the crawled items (redis://:PASSWORD@HOST:6379/0 when it asks for one; "
+                   "default: $THIDUA_REDIS_URL).")
 @click.option("--idle-timeout", type=float, default=5.0, show_default=True,
               help="Stop after the queue has been empty this many seconds.")
 def ingest(db_path, redis_url, idle_timeout):
@@ -151,10 +154,24 @@ def ingest(db_path, redis_url, idle_timeout):
     The single writer of a distributed crawl: run one, with any number of
     `thidua crawl --redis URL` processes.
     """
+    from redis.exceptions import RedisError
+
     from crawler.distributed import ingest_from_redis
 
-    stats = ingest_from_redis(db_path, redis_url, idle_timeout=idle_timeout)
+    try:
+        stats = ingest_from_redis(db_path, redis_url, idle_timeout=idle_timeout)
+    except RedisError as exc:  # refused, wrong password, unreachable: say so, without the password
+        raise click.ClickException(f"Redis at {_without_password(redis_url)}: {exc}") from None
     click.echo(json.dumps(stats, ensure_ascii=False), err=True)
+
+
+def _without_password(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    return parts._replace(netloc=parts.netloc.replace(f":{parts.password}@", ":***@", 1)).geturl()
 
 
 @cli.command()
