@@ -6,43 +6,22 @@ a child process (``python -m crawler.run``) so a caller never has to care.
 """
 from __future__ import annotations
 
-import ipaddress
 import json
 import os
 import subprocess
 import sys
 from pathlib import Path
 from typing import Optional
-from urllib.parse import urlsplit
 
 from . import store
+from .local import LOCAL_MIRROR_SETTINGS, is_loopback
 from .sources import load_sources
 
 # Extra Scrapy settings as JSON, applied last: lets tests (which crawl through the
 # CLI in a subprocess) shorten timeouts without new CLI options.
 SETTINGS_ENV = "THIDUA_SCRAPY_SETTINGS"
 
-# The offline mirror is our own server on this machine: no need to throttle, and
-# anything slower than a few seconds is one of its deliberate faults.
-LOCAL_MIRROR_SETTINGS = {
-    "AUTOTHROTTLE_ENABLED": False,
-    "DOWNLOAD_DELAY": 0,
-    "CONCURRENT_REQUESTS_PER_DOMAIN": 8,
-    "DOWNLOAD_TIMEOUT": 3,
-    "RETRY_TIMES": 1,
-}
-
 _reactor_used = False
-
-
-def _is_loopback(url: Optional[str]) -> bool:
-    host = urlsplit(url or "").hostname or ""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def build_settings(db_path, sources, max_pages=None, jobdir=None, mirror_url=None, redis_url=None,
@@ -52,7 +31,7 @@ def build_settings(db_path, sources, max_pages=None, jobdir=None, mirror_url=Non
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
     settings.set("THIDUA_DB", str(db_path), priority="cmdline")
-    if all(s.is_mirror for s in sources) and _is_loopback(mirror_url):
+    if all(s.is_mirror for s in sources) and is_loopback(mirror_url):
         settings.update(LOCAL_MIRROR_SETTINGS, priority="cmdline")
     if max_pages:
         settings.set("CLOSESPIDER_PAGECOUNT", int(max_pages), priority="cmdline")

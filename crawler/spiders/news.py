@@ -23,6 +23,7 @@ from scrapy.http import TextResponse
 
 from crawler import store
 from crawler.items import CrawlErrorItem, PageItem
+from crawler.local import LOCAL_MIRROR_SETTINGS, is_loopback
 from crawler.sources import Source, load_sources, stored_url
 
 MAX_REDIRECTS = 5
@@ -65,9 +66,7 @@ class NewsSpider(scrapy.Spider):
             settings.set("THIDUA_DB", str(spider.db_path), priority="cmdline")
         # `scrapy crawl news -a mirror_url=http://127.0.0.1:...` and Scrapyd jobs get the fast
         # local-mirror settings too (crawler.run sets them at a higher priority).
-        from crawler.run import LOCAL_MIRROR_SETTINGS, _is_loopback
-
-        if spider.sources and all(s.is_mirror for s in spider.sources) and _is_loopback(spider.mirror_url):
+        if spider.sources and all(s.is_mirror for s in spider.sources) and is_loopback(spider.mirror_url):
             settings.update(LOCAL_MIRROR_SETTINGS, priority="spider")
         return spider
 
@@ -290,7 +289,8 @@ class NewsSpider(scrapy.Spider):
         chain = [*response.meta.get("redirect_chain", []), response.url]
         kind = response.meta.get("kind")
         if target in chain:
-            yield self._error(chain[0], source, "redirect loop: " + " -> ".join(self._stored(u) for u in [*chain, target]), response.status)
+            loop = " -> ".join(self._stored(u) for u in [*chain, target])
+            yield self._error(chain[0], source, "redirect loop: " + loop, response.status)
             return
         if len(chain) >= MAX_REDIRECTS:
             yield self._error(chain[0], source, f"more than {MAX_REDIRECTS} redirects", response.status)
