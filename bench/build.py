@@ -4,7 +4,7 @@ The records are already extracted (bench/synth.py): a pages-only database is gen
 per size, with each page's body the record as JSON; each run copies it, and a child process
 (``python -m bench.build DB``) runs ``kb.build.build`` with an ``extract_page`` that decodes
 the record. So a run spends its time as ``thidua build`` does (pending query, reading pages,
-store_record, versions, ANALYZE, positions, cluster members, WAL checkpoint) minus extraction.
+the record writes, versions, ANALYZE, positions, cluster members, WAL checkpoint) minus extraction.
 The time is that of the build() call, measured in the child; its peak RSS goes to "memory".
 
 Runs alternate 10k and 100k, so run i of growth compares the two sizes under the same load.

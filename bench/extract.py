@@ -1,23 +1,14 @@
-"""Speed of the whole extractor against trafilatura alone, on the same synthetic news pages.
+"""Synthetic news pages for the extraction benchmarks, and the timing loop they share.
 
-    .venv/bin/python bench/extract.py [--pages 1000] [--runs 5]
-
-Full extractor = ``extract.article.from_html_bytes`` + ``extract.pipeline.extract_record``;
-baseline = ``trafilatura.extract`` on the same HTML. Both run in this process, one after
-the other, ``--runs`` times; the medians give articles/s and their ratio (target >= 0.25).
-The pages are generated here: made-up emulation news wrapped in a typical news-site
-template (menu, breadcrumb, sidebar, related links, footer).
+The pages are made-up emulation news wrapped in a typical news-site template (menu,
+breadcrumb, sidebar, related links, footer). The figures themselves are measured by
+``extraction.py`` (full extractor vs trafilatura), ``memory.py`` and ``scaling.py``,
+all run by ``make bench`` (bench/run.py).
 """
 from __future__ import annotations
 
-import argparse
 import random
-import statistics
-import sys
 import time
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 PROVINCES = ["Hà Giang", "Lào Cai", "Nghệ An", "Kon Tum", "Ninh Thuận", "Hậu Giang", "Sơn La", "Gia Lai",
              "Quảng Bình", "Bình Định", "Tây Ninh", "Cà Mau", "Lạng Sơn", "Hà Nam", "Phú Yên"]
@@ -81,44 +72,3 @@ def run_once(pages, fn) -> float:
     for p in pages:
         fn(p)
     return len(pages) / (time.perf_counter() - t0)
-
-
-def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--pages", type=int, default=200, help="number of synthetic pages (default 200)")
-    ap.add_argument("--runs", type=int, default=5, help="timed runs of each side (median; at least 5)")
-    ap.add_argument("--seed", type=int, default=7)
-    args = ap.parse_args(argv)
-    runs = max(5, args.runs)
-
-    import trafilatura
-    from extract.article import from_html_bytes
-    from extract.pipeline import extract_record
-
-    rng = random.Random(args.seed)
-    pages = [page(rng, i) for i in range(args.pages)]
-    texts = [p.decode("utf-8") for p in pages]
-
-    def full(i_page):
-        return extract_record(from_html_bytes(i_page), "bench")
-
-    def bare(text):
-        return trafilatura.extract(text)
-
-    # warm-up: imports, vocabularies, regex compilation
-    full(pages[0]), bare(texts[0])
-    ours, base = [], []
-    for _ in range(runs):
-        ours.append(run_once(pages, full))
-        base.append(run_once(texts, bare))
-    o, b = statistics.median(ours), statistics.median(base)
-    relevant = sum(full(p)["relevant"] for p in pages[:50])
-    print(f"pages: {len(pages)}  runs: {runs}")
-    print(f"full extractor (from_html_bytes + extract_record): {o:8.1f} articles/s")
-    print(f"trafilatura.extract alone:                         {b:8.1f} articles/s")
-    print(f"ratio: {o / b:.3f}  (target >= 0.25)   relevant in first 50: {relevant}/50")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

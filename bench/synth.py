@@ -7,7 +7,7 @@ Nothing here comes from real articles.
 
 The build benchmark stores one ``pages`` row per record whose ``html`` column carries the
 record as JSON, and ``extract_page`` just decodes it: ``kb.build.build`` then spends its time
-exactly as ``thidua build`` does (pending query, reading pages, store_record, versions,
+exactly as ``thidua build`` does (pending query, reading pages, the record writes, versions,
 positions, cluster members, checkpoint) minus the extraction itself.
 """
 from __future__ import annotations

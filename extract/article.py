@@ -246,7 +246,7 @@ class Layout:
 def layout(text: str, title: Optional[str], lead_chars: int = 500) -> Layout:
     """Locate the title in the text (when it is there), skip header debris, and mark the lead."""
     meta_lines = set()
-    pos, n = 0, 0
+    n = 0
     body_start = None
     title_start = title_end = -1
     head_limit = min(len(text), 3000)

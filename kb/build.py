@@ -50,7 +50,6 @@ def build(db_path, extract_page: Callable[[dict], dict], jobs: int = 1, progress
     to_extract = [(page_id, version) for page_id, _, newest_id, version in pending if page_id == newest_id]
     superseded = [(page_id, url, version) for page_id, url, newest_id, version in pending if page_id != newest_id]
 
-    versions = dict(to_extract)
     # Articles inserted by this build are indexed for search once, at the end (see kb.schema.defer_fts).
     fts_since = defer_fts(db) if to_extract else None
     try:

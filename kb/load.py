@@ -148,20 +148,6 @@ def event_id(article: str) -> str:
     return f"{article}-0"
 
 
-def store_record(db, page: dict, record: dict, version: int) -> str:
-    """Upsert the article of ``page`` with the facts of ``record``; returns the article id."""
-    aid, ops = prepare_record(page, record, version)
-    write_prepared(db, ops)
-    return aid
-
-
-def write_prepared(db, ops) -> None:
-    """Execute the statements prepare_record() made (on the build's single writer connection)."""
-    execute = db.conn.execute
-    for sql, params in ops:
-        execute(sql, params)
-
-
 class Writer:
     """The build's single writer: executes prepared statements, skipping an ``INSERT OR IGNORE`` it has
     already run with the same values (a unit, official, alias or cluster named by many articles: the
