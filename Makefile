@@ -4,11 +4,11 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed-stamp
 
-.PHONY: install demo test test-slow test-all bench eval clean help
+.PHONY: install demo lint test test-slow test-all bench eval clean help
 
 help:
 	@echo "make demo       offline mirror -> crawl -> extract -> knowledge base -> Datasette at http://127.0.0.1:8001"
-	@echo "make test       the test suite (fast tests)"
+	@echo "make test       ruff, then the test suite (fast tests)"
 	@echo "make test-slow  the slower suites: Redis, Scrapyd, kill/resume, browser"
 	@echo "make bench      side-by-side benchmarks (bench/README.md)"
 	@echo "make eval       score the extractor on ../shared/corpus when that folder exists"
@@ -24,7 +24,10 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/thidua demo
 
-test: $(STAMP)
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+test: $(STAMP) lint
 	$(BIN)/pytest -q -m "not slow"
 
 test-slow: $(STAMP)
