@@ -6,6 +6,8 @@ fails is recorded in ``build_errors`` and tried again by the next build.
 """
 from __future__ import annotations
 
+import os
+import signal
 import traceback
 from collections import deque
 from datetime import datetime, timezone
@@ -25,15 +27,31 @@ COMMIT_EVERY = 2048  # records per transaction (each record in a savepoint, so o
 
 ELIGIBLE = "status = 200 and (is_article is null or is_article != 0)"
 
+# Crash consistency. Every write of a build is in a transaction that leaves the facts consistent;
+# the tables derived from them (positions, cluster_members, orphan entities) are recomputed at the
+# end, in transactions of their own. So a build marks them stale (bit 1 of PRAGMA user_version,
+# stored in the file's header and committed like any row) before it changes a fact, and clears the
+# mark only once all three are recomputed: a build killed in between leaves the mark, and the next
+# build recomputes them whatever it finds to extract. The search index repairs itself the same way
+# (kb.schema.ensure_schema finds the deferred triggers).
+STALE_DERIVED = 1
+# Fault injection for the kill-at-every-phase test: ``THIDUA_TEST_KILL_AT=<phase>`` makes the build
+# SIGKILL itself there (phases: record, facts, fts, positions, cluster_members, orphans, checkpoint).
+KILL_AT_ENV = "THIDUA_TEST_KILL_AT"
+
 
 Progress = Callable[[Iterable, int], Iterable]
 
 
-def build(db_path, extract_page: Callable[[dict], dict], jobs: int = 1, progress: Optional[Progress] = None) -> dict:
-    """Extract pending pages into the knowledge base; returns {pages, extracted, relevant, skipped, errors, superseded}.
+def build(db_path, extract_page: Callable[[dict], dict], jobs: int = 1, progress: Optional[Progress] = None,
+          extractor_version: Optional[str] = None, reextract: bool = False) -> dict:
+    """Extract pending pages into the knowledge base; returns {pages, extracted, relevant, skipped, errors,
+    superseded, reextracted}.
 
     ``progress``, when given, wraps the stream of results (``progress(items, total)`` yields the same
     items): the command line passes a progress bar, the library draws nothing itself.
+    ``extractor_version`` is recorded with every article; the current pages of articles extracted by
+    another version are extracted again (all of them with ``reextract``).
     """
     db = sqlite_utils.Database(db_path)
     ensure_schema(db)
@@ -42,18 +60,23 @@ def build(db_path, extract_page: Callable[[dict], dict], jobs: int = 1, progress
     # few hundred MB (SQLite's default is 2 MB) keeps a 100k-article build from re-reading pages.
     db.execute("PRAGMA cache_size = -262144")  # KiB
     db.execute("PRAGMA temp_store = MEMORY")
-    stats = {"pages": 0, "extracted": 0, "relevant": 0, "skipped": 0, "errors": 0, "superseded": 0}
+    stats = {"pages": 0, "extracted": 0, "relevant": 0, "skipped": 0, "errors": 0, "superseded": 0, "reextracted": 0}
 
     pending = _pending(db)
-    stats["pages"] = len(pending)
     # An older version of a page whose newer version exists stays in pages, unextracted.
     to_extract = [(page_id, version) for page_id, _, newest_id, version in pending if page_id == newest_id]
     superseded = [(page_id, url, version) for page_id, url, newest_id, version in pending if page_id != newest_id]
+    again = _outdated(db, extractor_version, reextract, {p for p, _ in to_extract})
+    to_extract += again
+    stats["pages"] = len(pending) + len(again)
+    stats["reextracted"] = len(again)
+    if to_extract:
+        _mark_stale(db, True)  # before any fact changes (see STALE_DERIVED)
 
     # Articles inserted by this build are indexed for search once, at the end (see kb.schema.defer_fts).
     fts_since = defer_fts(db) if to_extract else None
     try:
-        results = _extract_all(db, [(p, v) for p, v in to_extract], extract_page, jobs)
+        results = _extract_all(db, [(p, v) for p, v in to_extract], extract_page, jobs, extractor_version)
         writer, done = Writer(db), 0
         for page, prepared, info, error in (progress(results, len(to_extract)) if progress else results):
             if not db.conn.in_transaction:
@@ -73,6 +96,9 @@ def build(db_path, extract_page: Callable[[dict], dict], jobs: int = 1, progress
                     error = _describe(exc)
             if done % COMMIT_EVERY == 0:
                 db.conn.commit()
+            if done == 3 and os.environ.get(KILL_AT_ENV) == "record":  # as if a batch had just been committed
+                db.conn.commit()
+                _phase("record")
             if error is not None:
                 _record_error(db, page, error)
                 stats["errors"] += 1
@@ -86,25 +112,63 @@ def build(db_path, extract_page: Callable[[dict], dict], jobs: int = 1, progress
             stats["superseded"] += 1
             stats["skipped"] += 1
         db.conn.commit()
+        _phase("facts")
     finally:
         if fts_since is not None:
             if db.conn.in_transaction:  # an exception escaped: keep what was committed, index it
                 db.conn.rollback()
             resume_fts(db, fts_since)
+    _phase("fts")
 
-    if stats["extracted"]:
+    if _is_stale(db):  # set above, or left by a build that died before it could clear it
         # Planner statistics for the fact tables: without them SQLite looks up a position's
         # appearances through the (unselective) unit index, which makes recompute_positions
         # quadratic in the number of articles. analysis_limit keeps ANALYZE itself cheap.
         db.execute("PRAGMA analysis_limit = 1000")
         db.execute("ANALYZE appearances")
         recompute_positions(db)
+        _phase("positions")
         recompute_cluster_members(db)
+        _phase("cluster_members")
         remove_orphans(db)  # units, officials... that a re-extracted article no longer mentions
-    # Datasette opens the file immutable, which ignores the WAL: fold it into the database.
-    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        _phase("orphans")
+        _mark_stale(db, False)
+    _phase("checkpoint")
+    # Keep the write-ahead log short (readers see the same data either way); never waits for them.
+    db.execute("PRAGMA wal_checkpoint(PASSIVE)")
     db.close()
     return stats
+
+
+def _phase(name: str) -> None:
+    if os.environ.get(KILL_AT_ENV) == name:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _is_stale(db) -> bool:
+    return bool(db.execute("PRAGMA user_version").fetchone()[0] & STALE_DERIVED)
+
+
+def _mark_stale(db, stale: bool) -> None:
+    flags = db.execute("PRAGMA user_version").fetchone()[0]
+    flags = flags | STALE_DERIVED if stale else flags & ~STALE_DERIVED
+    if db.conn.in_transaction:
+        db.conn.commit()
+    db.conn.execute(f"PRAGMA user_version = {int(flags)}")
+    db.conn.commit()
+
+
+def _outdated(db, extractor_version: Optional[str], everything: bool, skip: set) -> list[tuple]:
+    """(page id, version) of the current pages of articles extracted by another extractor version (all: everything)."""
+    if extractor_version is None and not everything:
+        return []
+    rows = db.execute("""
+        select av.page_id, av.version from article_versions av
+        join articles a on a.id = av.article_id and a.page_id = av.page_id
+        join pages p on p.id = av.page_id and p.status = 200 and (p.is_article is null or p.is_article != 0)
+        where av.status = 'current' and (? or a.extractor_version is not ?)
+        order by coalesce(p.fetched_at, ''), p.id""", [int(everything), extractor_version]).fetchall()
+    return [(page_id, version) for page_id, version in rows if page_id not in skip]
 
 
 def _pending(db) -> list[tuple]:
@@ -121,7 +185,8 @@ def _pending(db) -> list[tuple]:
         order by coalesce(fetched_at, ''), id""").fetchall()
 
 
-def _extract_all(db, pages: list[tuple[int, int]], extract_page, jobs: int) -> Iterator[tuple]:
+def _extract_all(db, pages: list[tuple[int, int]], extract_page, jobs: int,
+                 extractor_version: Optional[str] = None) -> Iterator[tuple]:
     """(page without its HTML, (article id, statements), {relevant, skipped}, error) for each (page id, version),
     in order; extraction and the statements' preparation run in a pool when jobs > 1."""
     pool = Pool(jobs) if jobs > 1 and len(pages) > 1 else None
@@ -130,7 +195,8 @@ def _extract_all(db, pages: list[tuple[int, int]], extract_page, jobs: int) -> I
 
         def tasks(batch):
             versions = dict(batch)
-            return [(extract_page, page, versions[page["id"]]) for page in _read_pages(db, [p for p, _ in batch])]
+            return [(extract_page, page, versions[page["id"]], extractor_version)
+                    for page in _read_pages(db, [p for p, _ in batch])]
 
         if pool is None:
             for batch in batches:
@@ -159,13 +225,13 @@ def _read_pages(db, ids: list[int]) -> list[dict]:
 
 def _extract_one(task: tuple) -> tuple:
     """Extract a page and prepare the statements that store its record (pure: runs in a pool worker)."""
-    extract_page, page, version = task
+    extract_page, page, version, extractor_version = task
     light = {k: v for k, v in page.items() if k != "html"}  # the writer needs no HTML
     try:
         record = extract_page(page)
         if not isinstance(record, dict):
             raise TypeError(f"extract_page returned {type(record).__name__}, not a record")
-        aid, ops = prepare_record(page, record, version)
+        aid, ops = prepare_record(page, record, version, extractor_version)
         ops += _current_version_ops(page, version)
         prepared = (aid, ops)
     except Exception as exc:

@@ -184,7 +184,7 @@ def _rows(ops: list, table: str, rows, how: str) -> None:
         ops.append((_sql(table, tuple(row), how), tuple(row.values())))
 
 
-def prepare_record(page: dict, record: dict, version: int) -> tuple[str, list]:
+def prepare_record(page: dict, record: dict, version: int, extractor_version: Optional[str] = None) -> tuple[str, list]:
     """(article id, [(sql, params)...]) that store the record: no database needed, so an extraction worker
     can run it and leave the single writer only SQL to execute. Statements in the order they must run."""
     ops: list = []
@@ -201,6 +201,7 @@ def prepare_record(page: dict, record: dict, version: int) -> tuple[str, list]:
         "relevant": int(bool(record.get("relevant"))), "skip_reason": record.get("skipped"),
         "content_hash": page.get("content_hash"), "version": version, "fetched_at": page.get("fetched_at"),
         "extracted_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "extractor_version": extractor_version,
     }], "upsert")
     _delete_facts(ops, aid)
     # An event row means emulation work was reported: off-topic articles stay searchable

@@ -26,7 +26,7 @@ TABLES = [
     ("articles", {"id": str, "page_id": int, "url": str, "final_url": str, "canonical_url": str, "source": str,
                   "title": str, "published": str, "author": str, "text": str, "title_folded": str,
                   "text_folded": str, "relevant": int, "skip_reason": str, "content_hash": str, "version": int,
-                  "fetched_at": str, "extracted_at": str},
+                  "fetched_at": str, "extracted_at": str, "extractor_version": str},
      "id", [("page_id", "pages", "id")], [["page_id"], ["source"], ["published"], ["relevant"]]),
     ("article_versions", {"page_id": int, "article_id": str, "version": int, "content_hash": str,
                           "fetched_at": str, "status": str},

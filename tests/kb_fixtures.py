@@ -317,18 +317,39 @@ def rich_extract(page: dict) -> dict:
     return record
 
 
-def built_rich_db(tmp_path):
-    """The small fixture's pages plus the richer articles, built into one knowledge base."""
-    from kb.build import build
-
-    path = tmp_path / "thidua.db"
+def write_rich_pages(path) -> None:
+    """The small fixture's pages plus the richer articles' (not built)."""
     write_pages(path, with_broken=False)
     db = sqlite_utils.Database(path)
     db["pages"].insert_all([
         page_row(url, f"<html><body><article><h1>{r['title']}</h1><p>{r['text']}</p></article></body></html>")
         for url, r in RICH_RECORDS.items()], pk="id")
+    db.close()
+
+
+def built_rich_db(tmp_path):
+    """The small fixture's pages plus the richer articles, built into one knowledge base."""
+    from kb.build import build
+
+    path = tmp_path / "thidua.db"
+    write_rich_pages(path)
     build(path, rich_extract)
     return path
+
+
+def rich_extract_v2(page: dict) -> dict:
+    """A later extractor: the relevant articles lose their last official and unit, so positions,
+    cluster members and orphan units change when it re-extracts them."""
+    record = rich_extract(page)
+    if record["relevant"]:
+        record["officials"] = record["officials"][:-1]
+        dropped = record["units"][-1:] if len(record["units"]) > 1 else []
+        record["units"] = [u for u in record["units"] if u not in dropped]
+        record["unit_mentions"] = [m for m in record.get("unit_mentions", []) if m["name"] not in dropped]
+        record["awards"] = [a for a in record["awards"] if a.get("recipient") not in dropped]
+        record["roles"] = [r for r in record["roles"] if r["unit"] not in dropped]
+        record["officials"] = [o for o in record["officials"] if o.get("unit") not in dropped]
+    return record
 
 
 # --------------------------------------------------------------------------- hostile content (XSS tests)

@@ -12,7 +12,8 @@ def test_build_twice_adds_no_rows(tmp_path):
     before = counts(db_path)
     second = build(db_path, fake_extract)
     assert counts(db_path) == before
-    assert first == {"pages": 5, "extracted": 4, "relevant": 3, "skipped": 0, "errors": 1, "superseded": 0}
+    assert first == {"pages": 5, "extracted": 4, "relevant": 3, "skipped": 0, "errors": 1, "superseded": 0,
+                     "reextracted": 0}
     # Only the broken page is pending again (it is retried), nothing is re-extracted.
     assert second["extracted"] == 0 and second["errors"] == 1
     assert before["articles"] == 4 and before["events"] == 3  # one event per relevant article
@@ -126,3 +127,25 @@ def test_search_index_is_complete_after_a_build_interrupted_while_it_was_deferre
     assert found == [("x1",)]
     assert {r[0] for r in db.execute("select name from sqlite_master where type = 'trigger'")} == set(FTS_TRIGGERS)
     db.execute("insert into articles_fts(articles_fts, rank) values('integrity-check', 1)")
+
+
+def test_an_older_extractor_version_is_extracted_again(tmp_path):
+    from kb_fixtures import rich_extract, rich_extract_v2, write_rich_pages
+
+    db_path = tmp_path / "thidua.db"
+    write_rich_pages(db_path)
+    first = build(db_path, rich_extract, extractor_version="v1")
+    assert first["reextracted"] == 0 and first["extracted"] > 5
+    assert build(db_path, rich_extract, extractor_version="v1")["pages"] == 0  # nothing new, same extractor
+    db = sqlite_utils.Database(db_path)
+    officials_v1 = db["appearances"].count
+
+    again = build(db_path, rich_extract_v2, extractor_version="v2")
+    assert again["reextracted"] == again["extracted"] == first["extracted"]
+    assert {r[0] for r in db.execute("select distinct extractor_version from articles")} == {"v2"}
+    assert db["appearances"].count < officials_v1  # the new extractor's facts replaced the old ones
+    assert db["article_versions"].count_where("status = 'current'") == first["extracted"]
+
+    assert build(db_path, rich_extract_v2, extractor_version="v2")["pages"] == 0
+    forced = build(db_path, rich_extract_v2, extractor_version="v2", reextract=True)
+    assert forced["reextracted"] == first["extracted"]

@@ -233,18 +233,24 @@ def _build_summary(stats: dict) -> None:
 @click.option("--progress/--no-progress", default=None, help="Show a progress bar.")
 @max_size_option
 @page_timeout_option
-def build(db_path, jobs, progress, max_mb, page_timeout):
+@click.option("--reextract", is_flag=True,
+              help="Extract every stored page again (by default only those extracted by an older extractor).")
+def build(db_path, jobs, progress, max_mb, page_timeout, reextract):
     """Extract the stored pages not yet extracted and upsert them into the knowledge base.
 
     Running it again adds no duplicate rows; a page whose content changed is
-    extracted again and its earlier version kept. A page that fails with an
+    extracted again and its earlier version kept; so is every page extracted by
+    an older version of the extractor. A page that fails with an
     unexpected error is recorded in build_errors (with its traceback), counted,
     and makes the exit code 1; the other pages go on.
     """
     from kb.build import build as run_build
     from thidua.progress import bar
 
-    stats = run_build(db_path, _page_extractor(max_mb, page_timeout), jobs=jobs, progress=bar("build", progress))
+    from extract.version import extractor_version
+
+    stats = run_build(db_path, _page_extractor(max_mb, page_timeout), jobs=jobs, progress=bar("build", progress),
+                      extractor_version=extractor_version(), reextract=reextract)
     _build_summary(stats)
 
 
@@ -267,7 +273,9 @@ def update(sources, db_path, mirror_url, jobs, revisit_after):
     settings = {"THIDUA_REVISIT_AFTER": revisit_after} if revisit_after is not None else None
     stats = {"crawl": _run_crawl(db_path=db_path, source_names=list(sources) or None, incremental=True,
                                  mirror_url=mirror_url, settings=settings)}
-    stats["build"] = run_build(db_path, extract_page, jobs=jobs)
+    from extract.version import extractor_version
+
+    stats["build"] = run_build(db_path, extract_page, jobs=jobs, extractor_version=extractor_version())
     _build_summary(stats)
 
 
@@ -339,7 +347,9 @@ def demo(db_path, serve, host, port):
         click.echo(f"mirror: serving the offline sites at {mirror.url}", err=True)
         stats = _run_crawl(db_path=db_path, source_names=mirror_source_names(), mirror_url=mirror.url)
         click.echo(f"crawl: {json.dumps(stats, ensure_ascii=False)}", err=True)
-    stats = run_build(db_path, extract_page)
+    from extract.version import extractor_version
+
+    stats = run_build(db_path, extract_page, extractor_version=extractor_version())
     click.echo(f"build: {json.dumps(stats, ensure_ascii=False)}", err=True)
     if serve:
         from kb.serve import serve as run_serve
