@@ -1,8 +1,10 @@
 """Serve the knowledge base with Datasette: read-only, our metadata and plugin.
 
-The database is opened immutable (like ``datasette -i``) under the name
-``thidua`` whatever the file is called, so URLs such as
-``/thidua/articles.json?_search=thi+dua`` are the same on every machine.
+The database is opened read-only (``mode=ro``) under the name ``thidua`` whatever the file
+is called, so URLs such as ``/thidua/articles.json?_search=thi+dua`` are the same on every
+machine. Not immutable: ``thidua build`` and ``thidua update`` may write to the file while it is
+served, and SQLite's WAL gives every reader a consistent snapshot meanwhile (an immutable
+connection would read pages half-written). New data shows on the next request.
 """
 from __future__ import annotations
 
@@ -59,7 +61,7 @@ def make_datasette(db_path, metadata_path: Path = METADATA):
     metadata = load_metadata(metadata_path)
     ds = Datasette(metadata=metadata, plugins_dir=str(PLUGINS_DIR), template_dir=str(TEMPLATES_DIR),
                    settings=SETTINGS)
-    ds.add_database(Database(ds, path=str(Path(db_path).resolve()), is_mutable=False), name=DATABASE_NAME)
+    ds.add_database(Database(ds, path=str(Path(db_path).resolve()), is_mutable=True), name=DATABASE_NAME)
     ds.remove_database("_memory")  # added because we passed no files; only our database is served
     return ds
 

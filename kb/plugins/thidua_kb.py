@@ -141,7 +141,7 @@ def _plain(text):
     return text.replace("<mark>", "‹mark›").replace("</mark>", "‹/mark›")
 
 
-# Memory-map the database (read-only, immutable): reading pages costs no system call or copy,
+# Memory-map the database (read-only): reading pages costs no system call or copy,
 # which is most of the time when a query visits thousands of rows of a 2 GB file. SQLite caps
 # it at its SQLITE_MAX_MMAP_SIZE (2 GB by default); beyond, the rest is read as usual.
 MMAP_SIZE = 4 << 30
