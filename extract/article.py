@@ -53,8 +53,13 @@ def decode(data: bytes) -> tuple[Optional[str], Optional[str]]:
     head = data[:4096]
     if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return None, "binary content"
+    declared = _declared(head)
+    if not any(enc.startswith(("utf", "utf_")) for enc in declared):
+        legacy = legacy_vietnamese(data)
+        if legacy:
+            return None, f"legacy Vietnamese encoding ({legacy}), not converted"
     text = None
-    for enc in _declared(head):
+    for enc in declared:
         try:
             text = data.decode(enc)
             break
@@ -73,6 +78,42 @@ def decode(data: bytes) -> tuple[Optional[str], Optional[str]]:
     if len(_CONTROL.findall(text[:4096])) > max(8, len(text[:4096]) // 50):
         return None, "binary content"
     return unicodedata.normalize("NFC", text), None
+
+
+# Before Unicode, Vietnamese was typed in 8-bit font encodings that no charset label names
+# (pages declare windows-1252 or nothing). Decoded any standard way they give garbled text, so
+# they are recognised by their bytes and skipped with that reason.
+# TCVN3 (ABC) puts frequent letters (à á ả ạ ă â ê ô ơ ư đ) at 0xA8-0xBF (a third to a half of its high bytes), symbols in
+# every standard Latin charset, where running text hardly uses them.
+_TCVN3_BYTES = frozenset(range(0xA8, 0xC0))
+# VNI writes a vowel, then its mark as a second byte (á = "a" 0xF9, ấ = "a" 0xE1, ự = 0xF6 0xEF...).
+_VNI_MARKS = frozenset(b"\xf9\xf8\xfb\xf5\xef\xe1\xe0\xe5\xe3\xe4\xe9\xe8\xfa\xfc\xeb\xe2\xea")
+_VOWELS = frozenset(b"aeiouyAEIOUY\xf4\xf6\xd4\xd6")  # ô and ö stand for ơ and ư in VNI
+LEGACY_MIN_BYTES = 20  # high bytes needed before judging
+
+
+def legacy_vietnamese(data: bytes) -> Optional[str]:
+    """"TCVN3" or "VNI" when the bytes are Vietnamese in one of those legacy encodings, else None.
+
+    Only bytes that are not UTF-8 are judged: of their bytes >= 0x80, mostly TCVN3's letter range
+    (a quarter or more), or mostly VNI marks following a vowel.
+    """
+    sample = data[:200_000]
+    try:
+        sample.decode("utf-8")
+        return None
+    except UnicodeDecodeError as exc:
+        if exc.start >= len(sample) - 3 and len(data) > len(sample):
+            return None  # UTF-8 whose sample ends inside a character
+    high = [i for i, b in enumerate(sample) if b >= 0x80]
+    if len(high) < LEGACY_MIN_BYTES:
+        return None
+    if sum(sample[i] in _TCVN3_BYTES for i in high) >= 0.25 * len(high):
+        return "TCVN3"
+    marks = sum(sample[i] in _VNI_MARKS and i > 0 and sample[i - 1] in _VOWELS for i in high)
+    if marks >= 0.5 * len(high) and (b"\xf1" in sample or b"\xd1" in sample):  # VNI's đ/Đ
+        return "VNI"
+    return None
 
 
 def _declared(head: bytes) -> list[str]:
