@@ -52,20 +52,20 @@ def redis_settings(redis_url: str) -> dict:
     """scrapy-redis: a shared frontier and dupefilter; pages go to Redis for `thidua ingest`.
 
     The item pipeline that puts pages on Redis (and their format there) belongs to
-    crawler/distributed.py, which may also adjust these settings by defining
+    crawler/redis_crawl.py, which may also adjust these settings by defining
     ``scrapy_settings(redis_url) -> dict``.
     """
     try:
-        from crawler import distributed
+        from crawler import redis_crawl as distributed
     except ImportError as exc:
-        raise RuntimeError("distributed crawling (--redis) needs crawler/distributed.py, "
+        raise RuntimeError("distributed crawling (--redis) needs crawler/redis_crawl.py, "
                            "which is not in this build yet") from exc
     settings = {
         "SCHEDULER": "scrapy_redis.scheduler.Scheduler",
         "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
         "SCHEDULER_PERSIST": True,
         "REDIS_URL": redis_url,
-        "ITEM_PIPELINES": {"crawler.distributed.RedisPagePipeline": 300},
+        "ITEM_PIPELINES": {"crawler.redis_crawl.RedisPagePipeline": 300},
     }
     if hasattr(distributed, "scrapy_settings"):
         settings.update(distributed.scrapy_settings(redis_url))

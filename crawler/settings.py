@@ -35,8 +35,8 @@ RETRY_TIMES = 2
 REDIRECT_MAX_TIMES = 5
 
 ITEM_PIPELINES = {"crawler.pipelines.StorePipeline": 300}
-# A JOBDIR left by a killed crawl (SIGKILL, power loss) is not trusted: see crawler/distributed.py.
-EXTENSIONS = {"crawler.distributed.JobdirGuard": 0}
+# A JOBDIR left by a killed crawl (SIGKILL, power loss) is not trusted: see crawler/jobdir.py.
+EXTENSIONS = {"crawler.jobdir.JobdirGuard": 0}
 # Incremental runs (`thidua update`) re-check the newest stored articles (first listing page) for
 # changes with a conditional GET once their stored copy is this old (seconds).
 THIDUA_REVISIT_AFTER = 6 * 3600

@@ -170,7 +170,7 @@ def test_an_ingester_killed_mid_item_loses_nothing_and_only_one_ingester_runs(tm
     """Items a dead ingester had taken (its processing list) are written by the next one, once."""
     import base64
 
-    from crawler.distributed import ingest_from_redis
+    from crawler.ingest import ingest_from_redis
 
     db = tmp_path / "kb.db"
     page = {"kind": "page", "run": "r1", "worker": "w", "url": "http://x/a-1.html", "final_url": "http://x/a-1.html",

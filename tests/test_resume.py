@@ -115,7 +115,7 @@ def test_a_live_jobdir_is_not_taken_over(tmp_path):
         (jobdir / "thidua-running.pid").write_text(str(sleeper.pid))
         from scrapy.utils.test import get_crawler
 
-        from crawler.distributed import JobdirGuard
+        from crawler.jobdir import JobdirGuard
         from crawler.spiders.news import NewsSpider
 
         with pytest.raises(RuntimeError, match="in use"):
@@ -128,7 +128,7 @@ def test_a_live_jobdir_is_not_taken_over(tmp_path):
     (jobdir / "requests.queue").mkdir()
     from scrapy.utils.test import get_crawler
 
-    from crawler.distributed import JobdirGuard
+    from crawler.jobdir import JobdirGuard
     from crawler.spiders.news import NewsSpider
 
     JobdirGuard.from_crawler(get_crawler(NewsSpider, {"JOBDIR": str(jobdir)}))

@@ -86,7 +86,7 @@ poll_interval = 0.5
 
 
 def test_deploy_to_scrapyd_and_schedule_a_crawl(scrapyd, mirror, tmp_path):
-    from crawler.distributed import deploy
+    from crawler.scrapyd import deploy
 
     url, home = scrapyd
     answer = deploy(url, project="thidua", version="1")

@@ -156,7 +156,7 @@ def ingest(db_path, redis_url, idle_timeout):
     """
     from redis.exceptions import RedisError
 
-    from crawler.distributed import ingest_from_redis
+    from crawler.ingest import ingest_from_redis
 
     try:
         stats = ingest_from_redis(db_path, redis_url, idle_timeout=idle_timeout)
@@ -184,7 +184,7 @@ def deploy(scrapyd_url, project, version):
 
     Then schedule crawls with Scrapyd's schedule.json (see docs/SCHEDULING.md).
     """
-    from crawler.distributed import deploy as run_deploy
+    from crawler.scrapyd import deploy as run_deploy
 
     try:
         answer = run_deploy(scrapyd_url, project=project, version=version)

@@ -79,7 +79,7 @@ class NewsSpider(scrapy.Spider):
         if self.distributed:
             # A distributed crawler never writes to SQLite: it reads what is stored from the
             # database when it can see it, and from the set the ingester keeps on Redis.
-            from crawler import distributed
+            from crawler import redis_crawl as distributed
 
             self.known, self.failed_before = distributed.read_only_known(self.settings.get("THIDUA_DB"))
             self.known |= distributed.known_urls_from_redis(
