@@ -56,7 +56,7 @@ def test_serving_without_metadata_is_a_clear_error(tmp_path):
 
 
 def test_libraries_do_not_import_the_command_line():
-    code = ("import sys, crawler.run, crawler.distributed, crawler.spiders.news, extract.pipeline, kb.build, "
+    code = ("import sys, crawler.run, crawler.distributed, crawler.ingest, crawler.spiders.news, extract.pipeline, kb.build, "
             "kb.export, kb.serve; bad = sorted(m for m in sys.modules if m == 'thidua' or m.startswith('thidua.')); "
             "print(bad); sys.exit(1 if bad else 0)")
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
@@ -73,3 +73,30 @@ def test_a_missing_data_file_fails_at_import_naming_it(tmp_path):
     done = subprocess.run([sys.executable, "-c", "import kb.resolve"], cwd=tmp_path, capture_output=True, text=True)
     assert done.returncode != 0
     assert f"data file missing: {tmp_path / 'kb' / 'data' / 'departments.csv'}" in done.stderr
+
+
+@pytest.mark.slow
+def test_the_wheel_carries_the_served_files_and_declares_the_html_cleaner(tmp_path):
+    """What `pip install .` installs, whatever the pip: built like pip builds it (PEP 517, isolated)."""
+    import shutil
+    import zipfile
+
+    src = tmp_path / "src"
+    src.mkdir()
+    for name in ("pyproject.toml", "README.md", "LICENSE", "metadata.yml"):
+        shutil.copy(ROOT / name, src / name)
+    for package in ("crawler", "extract", "kb", "thidua"):
+        shutil.copytree(ROOT / package, src / package, symlinks=True,
+                        ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    done = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path / "dist"),
+                           str(src)], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    wheel, = (tmp_path / "dist").glob("thidua_kb-*.whl")
+    with zipfile.ZipFile(wheel) as z:
+        names = set(z.namelist())
+        assert {"kb/metadata.yml", "kb/plugins/thidua_kb.py", "kb/templates/row-thidua-events.html",
+                "extract/data/departments.yml", "kb/data/departments.csv"} <= names
+        assert z.read("kb/metadata.yml") == (ROOT / "metadata.yml").read_bytes()  # the file, not a link
+        meta = next(n for n in names if n.endswith(".dist-info/METADATA"))
+        requires = [l for l in z.read(meta).decode().splitlines() if l.startswith("Requires-Dist:")]
+    assert any("lxml_html_clean" in r or "lxml-html-clean" in r for r in requires), requires
