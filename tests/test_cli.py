@@ -260,3 +260,23 @@ def test_a_source_with_an_invalid_css_selector_fails_to_load(tmp_path):
     path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
     with pytest.raises(SourceConfigError, match=r"selectors.title.*not a valid CSS selector"):
         load_source_file(path)
+
+
+def test_extract_reports_a_bug_on_one_file_and_goes_on(tmp_path, monkeypatch):
+    import extract.pipeline
+
+    real = extract.pipeline.extract_record
+
+    def buggy(article, record_id):
+        if record_id == "bad":
+            raise AttributeError("a programming error")
+        return real(article, record_id)
+
+    monkeypatch.setattr(extract.pipeline, "extract_record", buggy)
+    (tmp_path / "bad.txt").write_text(ARTICLE, encoding="utf-8")
+    (tmp_path / "good.txt").write_text(ARTICLE, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["extract", str(tmp_path)])
+    assert result.exit_code == 1
+    assert [json.loads(l)["id"] for l in result.stdout.splitlines()] == ["good"]
+    assert f"error: {tmp_path / 'bad.txt'}: unexpected AttributeError: a programming error" in result.stderr
+    assert "Traceback (most recent call last)" in result.stderr

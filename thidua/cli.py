@@ -86,9 +86,10 @@ def extract(paths, evidence, output, progress, max_mb, page_timeout):
     A file that cannot be read as an article (empty, binary, no body, legacy
     encoding, too large, over the time budget) still gets a record, with
     relevant=false and a "skipped" reason. A path that cannot be extracted
-    (missing, not a regular file, unreadable, another extension) gets an
-    "error:" line on standard error and no record; the other files go on, and
-    the exit code is then 1.
+    (missing, not a regular file, unreadable, another extension), or on which
+    the extractor fails with an unexpected error (a bug: its traceback is
+    printed), gets an "error:" line on standard error and no record; the
+    other files go on, and the exit code is then 1.
     """
     from extract.inputs import InputError, input_files
     from extract.record import to_json_line
@@ -103,6 +104,13 @@ def extract(paths, evidence, output, progress, max_mb, page_timeout):
             record = extract_file(path, max_bytes=int(max_mb * 1024 * 1024), seconds=page_timeout)
         except InputError as exc:
             click.echo(f"error: {exc}", err=True)
+            failed += 1
+            continue
+        except Exception as exc:  # a bug, not a property of the file: reported in full, counted, exit 1
+            import traceback
+
+            click.echo(f"error: {path}: unexpected {type(exc).__name__}: {exc} (a bug; traceback follows)\n"
+                       + "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)), err=True)
             failed += 1
             continue
         if record.get("skipped"):
