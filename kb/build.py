@@ -16,7 +16,6 @@ from typing import Callable, Iterable, Iterator, Optional
 
 import sqlite_utils
 
-
 from .load import Writer, _sql, article_id, prepare_record, write_rows
 from .resolve import recompute_cluster_members, recompute_positions, remove_orphans
 from .schema import defer_fts, ensure_schema, resume_fts
