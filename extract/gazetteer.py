@@ -227,3 +227,60 @@ def phrase_hits(doc, label: str) -> PhraseHits:
             spans[sp.label_].append(sp)
         cache = doc.__dict__["_thidua_phrases"] = {k: PhraseHits(v) for k, v in spans.items()}
     return cache[label]
+
+
+# --------------------------------------------------------------------------- names of bodies as data
+# Vietnamese writes one vowel cluster with its tone mark on either letter ("Hòa"/"Hoà",
+# "Thủy"/"Thuỷ"); a name in extract/data is written once and matched in both spellings.
+_TONE_PAIRS = {}
+for _plain, _marks in (("a", "àáảãạ"), ("e", "èéẻẽẹ"), ("y", "ỳýỷỹỵ")):
+    for _i, _mark in enumerate(_marks):
+        _head = "oòóỏõọ"[_i + 1] if _plain in "ae" else "uùúủũụ"[_i + 1]
+        _lead = "o" if _plain in "ae" else "u"
+        # "òa" <-> "oà", "ủy" <-> "uỷ"
+        _TONE_PAIRS[_head + _plain] = f"(?:{_head}{_plain}|{_lead}{_mark})"
+        _TONE_PAIRS[_lead + _mark] = f"(?:{_head}{_plain}|{_lead}{_mark})"
+
+
+def _word_pattern(word: str, first: bool) -> str:
+    out, i = [], 0
+    while i < len(word):
+        pair = word[i:i + 2].lower()
+        if pair in _TONE_PAIRS:
+            alts = _TONE_PAIRS[pair]
+            if i == 0:  # each spelling with the letter case as written: "Ủy" / "Uỷ"
+                up = word[0].isupper()
+                alts = "(?:" + "|".join((a[0].upper() if up else a[0]) + a[1:] for a in alts[3:-1].split("|")) + ")"
+                if not first:
+                    alts = "(?:" + "|".join(f"[{a[0].upper()}{a[0].lower()}]{a[1:]}" for a in alts[3:-1].split("|")) + ")"
+            out.append(alts)
+            i += 2
+            continue
+        ch = word[i]
+        if ch.isalpha() and not (first and i == 0) and ch.lower() != ch.upper():
+            out.append(f"[{ch.upper()}{ch.lower()}]")
+        else:
+            out.append(re.escape(ch))
+        i += 1
+    return "".join(out)
+
+
+def phrase_pattern(name: str) -> str:
+    """A name as written in extract/data, as a regex over the article text.
+
+    The first letter keeps its case ("Sở", not "sở": the common noun is no body); the rest
+    match in any case, either tone placement, "-" or "–" (any spacing), "và" or "&", and
+    an optional comma where the name has one ("Văn hóa, Thể thao và Du lịch").
+    """
+    parts = []
+    for i, word in enumerate(re.findall(r"[-–—]|,|[^\s,\-–—]+", name)):
+        if word in "-–—":
+            parts.append(r"\s*[-–—]\s*")
+        elif word == ",":
+            parts.append(r",?\s*")
+        elif word.lower() == "và":
+            parts.append(r"(?:[Vv]à|&)\s+")
+        else:
+            parts.append(_word_pattern(word, i == 0) + r"\s+")
+    rx = "".join(parts)
+    return re.sub(r"(?:\\s\+|\\s\*)+$", "", rx).replace(r"\s+\s*[-–—]\s*", r"\s*[-–—]\s*").replace(r"\s+,?\s*", r",?\s*")

@@ -26,14 +26,14 @@ from functools import lru_cache
 from typing import Optional
 
 from ._data import load
-from .gazetteer import capitalised_run, district_kind, is_central_city, match_province
+from .gazetteer import capitalised_run, district_kind, is_central_city, match_province, phrase_pattern
 from .text import Document, fold
 
 _PROC = (r"(?P<proc>Viện\s+[Kk]iểm\s+[Ss]át\s+[Nn]hân(?:\s+[Dd]ân)?(?:\s+tối\s+cao)?|Viện\s+KSND(?:TC)?\b"
          r"|V[KL]S(?:ND|DN)(?:TC)?\b|VKS\s+[Nn]hân\s+[Dd]ân|Viện\s+[Kk]iểm\s+[Ss]át(?!\s+[Qq]uân))")
 _MIL = r"(?:Viện\s+[Kk]iểm\s+[Ss]át\s+[Qq]uân\s+[Ss]ự|VKSQS|VKS\s+[Qq]uân\s+[Ss]ự)"
 _CAPCAO_SHORT = re.compile(r"Viện\s+(?:KSND\s+)?cấp\s+cao\s+([123])\b")
-_VU_NUM = re.compile(r"\bVụ\s+(\d{1,2})\b")
+_VU_NUM = re.compile(r"\bVụ\s+(\d{1,2}|[IVX]{1,4})\b")
 _VU_NAMED = re.compile(r"\b(?P<head>Vụ|Cục)\s+(?![Tt]rưởng|[Pp]hó|án\b|việc\b|\d)")
 _ROOM = re.compile(r"(?:\bPhòng|(?<=[Tt]rưởng\s)phòng|(?<=[Pp]hó\s)phòng)\s+(\d{1,2})\b")
 _ROOM_NAMED = re.compile(r"\bPhòng\s+[^\W\d][^()\n.;]{2,120}?\(\s*Phòng\s+(\d{1,2})\s*\)")
@@ -49,7 +49,8 @@ _CAPCAO_CITY = {"Hà Nội": "Hà Nội", "Đà Nẵng": "Đà Nẵng", "Hồ Ch
 _CAPCAO_NUM = {"1": "Hà Nội", "2": "Đà Nẵng", "3": "TP Hồ Chí Minh"}
 _SEP = re.compile(r"\s*[,;]\s*(?:va\s+)?|\s+va\s+")
 _LEVEL = re.compile(r"(?:cac\s+)?(tinh|huyen|thi\s+xa|quan|thanh\s+pho|tp)(?![\w])\.?\s*")
-_LEVEL_NAME = {"tinh": "tỉnh", "huyen": "huyện", "thi xa": "thị xã", "quan": "quận", "thanh pho": "TP", "tp": "TP", "tp.": "TP"}
+_LEVEL_NAME = {"tinh": "tỉnh", "huyen": "huyện", "thi xa": "thị xã", "quan": "quận", "thanh pho": "TP", "tp": "TP", "tp.": "TP",
+               "phuong": "phường", "xa": "xã"}
 _LIST_INTRO = re.compile(
     r"(?:(?:bao\s+)?gồm(?:\s+có)?\s*(?:\d+\s+)?(?:(?:cơ\s+quan,?\s+)?(?:đơn\s+vị|thành\s+viên|cơ\s+quan)(?:\s+trong\s+(?:[Kk]hối|[Cc]ụm)(?:\s+thi\s+đua)?)?)?"
     r"|\d+\s+(?:cơ\s+quan,?\s+)?(?:đơn\s+vị|thành\s+viên|cơ\s+quan)(?:\s+trong\s+(?:[Kk]hối|[Cc]ụm)(?:\s+thi\s+đua)?)?(?:\s+gồm)?)\s*:")
@@ -70,13 +71,28 @@ class Mention:
 
 
 # --------------------------------------------------------------------------- vocabularies
+def _body_pattern(b: dict) -> str:
+    """A body's regex: its own `pattern`, or its `names` and abbreviations (`abbr`, as written)."""
+    if b.get("pattern"):
+        return b["pattern"]
+    alts = [phrase_pattern(n) for n in b.get("names", [])] + [re.escape(a).replace(r"\ ", r"\s+") for a in b.get("abbr", [])]
+    return "|".join(sorted(alts, key=len, reverse=True))
+
+
 @lru_cache(maxsize=1)
 def _bodies() -> dict:
     d = load("bodies.yml")
-    placed = []
-    for b in d["placed"]:
-        placed.append((re.compile(r"(?<![\w])(?:" + b["pattern"] + r")(?![\w])"), b))
+    entries = list(d["placed"]) + [
+        {"canonical": f"Sở {n}", "names": [f"Sở {n}"], "bare": "province", "kind": "dept"}
+        for n in d.get("provincial_departments", [])]
+    placed = [(re.compile(r"(?<![\w])(?:" + _body_pattern(b) + r")(?![\w])"), b) for b in entries]
     fixed = [(re.compile(r"(?<![\w])(?:" + b["pattern"] + r")"), b) for b in d["fixed"]]
+    for c in d.get("central", []):
+        names = [c["name"]] + c.get("also", [])
+        body = {"canonical": c["name"], "names": names, "abbr": c.get("abbr", []), "kind": "central"}
+        if c.get("not_after"):  # "Thủ tướng Chính phủ" is a title, "Cờ thi đua của Chính phủ" an award
+            body["not_after"] = re.compile(r"(?:" + "|".join(c["not_after"]) + r")$")
+        fixed.append((re.compile(r"(?<![\w])(?:" + _body_pattern(body) + r")(?![\w])"), body))
     return {"placed": placed, "fixed": fixed}
 
 
@@ -117,6 +133,11 @@ def _parse_place(doc: Document, pos: int, allow_high: bool = True):
             if n:
                 return [("cấp cao", _CAPCAO_NUM[n.group(1)], pos, n.end())], n.end()
             return None, m.end()
+        m = re.compile(r"\s+khu\s+vuc\s+(\d{1,2})\b(?:\s*[-–]\s*|\s+(?:tinh|thanh\s+pho|tp\.?)\s+)?").match(f, pos)
+        if m:
+            pm = match_province(f, m.end())
+            place = f"{m.group(1)} - {pm[0]}" if pm else m.group(1)
+            return [("khu vực", place, pos, pm[1] if pm else m.end(1))], (pm[1] if pm else m.end(1))
     # "các tỉnh A, B", "06 tỉnh: A, B", "các tỉnh (A; B)"
     m = re.compile(r"\s+(?:cac|\d+|hai|ba|bon|nam|sau)\s+tinh\b\s*[:(]?\s*").match(f, pos)
     if m:
@@ -157,14 +178,16 @@ def _parse_place(doc: Document, pos: int, allow_high: bool = True):
             # "VKSND thành phố" in an article about a centrally-run city (_fill_unnamed names it)
             return [("TP", None, pos, m.end() - (len(m.group()) - len(m.group().rstrip())))], m.end()
         return None, m.end()
-    m = re.compile(r"\s+(huyen|thi\s+xa|quan)\s+").match(f, pos)
-    if m:
+    m = re.compile(r"\s+(huyen|thi\s+xa|quan|phuong|xa)(?:\s+|(?=\s*(?:[,;.)]|va\b)))").match(f, pos)
+    if m and t[m.start(1)].islower():
         level = _LEVEL_NAME[" ".join(m.group(1).split())]
         run = _district_name(t, m.end(), level)
         if run:
             items = [(level, run[0], pos, run[1])]
             more, end = _continue(doc, run[1], level)
             return items + more, end
+        if level in ("huyện", "thị xã") and re.compile(r"\s*(?:[,;.)]|va\b)").match(f, m.end(1)):
+            return [(level, None, pos, m.end(1))], m.end(1)  # "Công an huyện": the article's district
         return None, m.end()
     m = re.compile(r"\s+").match(f, pos)
     if m and m.end() < len(t) and t[m.end()].isupper():
@@ -352,6 +375,32 @@ def _overlaps(claimed: "_Claimed", s: int, e: int) -> bool:
     return claimed.overlaps(s, e)
 
 
+_NAME_STOP = frozenset(("và", "của", "đã", "được", "là", "tại", "với", "cùng", "trong", "thuộc", "năm", "có", "chủ",
+                        "tham", "dự", "về", "do", "cho", "đồng", "ông", "bà", "phát", "báo", "tổ", "đơn", "nhằm", "vụ", "cục"))
+
+
+def _written_name_end(text: str, pos: int, claimed: "_Claimed", max_words: int = 7) -> int:
+    """The end of a department's written name from ``pos`` ("Pháp chế", "Kế hoạch – Tổng hợp",
+    "Tổ chức cán bộ"): its words up to punctuation, a body already read, a person's name or
+    a verb of the sentence."""
+    from .gazetteer import name_words
+    surnames = name_words()["surnames"]
+    end, p, n = pos, pos, 0
+    for m in re.finditer(r"\s*([-–]\s*)?([^\W\d_]+)", text[pos:pos + 120]):
+        a, b = pos + m.start(2), pos + m.end(2)
+        if pos + m.start() != p or "\n" in m.group()[:m.start(2) - m.start()] or claimed.overlaps(a, b):
+            break
+        w = m.group(2)
+        if n and (w in _NAME_STOP or w in ("Đồng", "Ông", "Bà")):
+            break
+        if n and w[0].isupper() and fold(w) in surnames and re.match(r" [A-ZĐÀ-Ỹ]", text[b:b + 2]):
+            break  # "Vụ Pháp chế Đinh Văn Minh": a person's name after the department's
+        end, p, n = b, b, n + 1
+        if n >= max_words:
+            break
+    return end
+
+
 def _scan(doc: Document) -> list[Mention]:
     t, f = doc.text, doc.folded
     out: list[Mention] = []
@@ -366,19 +415,34 @@ def _scan(doc: Document) -> list[Mention]:
         for m in rx.finditer(t):
             if _overlaps(claimed, m.start(), m.end()):
                 continue
+            if b.get("not_after") and b["not_after"].search(t, max(0, m.start() - 30), m.start()):
+                continue
             name = b["canonical"] or " ".join(m.group().split())
             end = m.end()
             if b.get("of"):  # "Cục Công tác đảng và công tác chính trị, Bộ Công an"
                 of = re.compile(r"\s*,?\s*(?:" + b["of"] + r")").match(t, end)
                 if of:
                     name, end = f"{name} {' '.join(of.group().strip(' ,').split())}", of.end()
-            # a fixed name is whole: no procuracy parent is attached to it
-            add(Mention(name, m.start(), end, b.get("kind", "body"), prefix=name, extra={"parent": name}))
+            # a fixed name is whole: no procuracy parent is attached to it. A national body
+            # takes part through a named leader ("Thứ trưởng Bộ Tư pháp X"), like a Tỉnh ủy.
+            add(Mention(name, m.start(), end, b.get("kind", "body"), prefix=name,
+                        extra={"parent": name, "needs_person": b.get("kind") == "central"}))
 
     # named departments of the Supreme Procuracy: "Vụ Thi đua - Khen thưởng (Vụ 16)"
     deps = _departments()
+    procuracy = re.search(_PROC, t) is not None
     for m in _VU_NAMED.finditer(t):
         if _overlaps(claimed, m.start(), m.end()):
+            continue
+        if not procuracy:
+            # another body's department keeps its written name; a national body written right
+            # after it becomes its parent (_attach_parents). Bodies of the grammar come first.
+            if any(rx.match(t, m.start()) for rx, _ in _bodies()["placed"]):
+                continue
+            end = _written_name_end(t, m.end(), claimed)
+            if end > m.end():
+                written = " ".join(t[m.start():end].split())
+                add(Mention(written, m.start(), end, "vu" if m.group("head") == "Vụ" else "cuc", prefix=written))
             continue
         window = f[m.end():m.end() + 160]
         cut = re.search(r"vksnd|vien\s+kiem\s+sat|vien\s+ksnd|\btand\b|\btoa\s+an\b|[;.()\n]"
@@ -486,6 +550,12 @@ def _scan(doc: Document) -> list[Mention]:
                 elif bare == "province":
                     add(Mention(_name(prefix, "tỉnh", None), m.start(), head_end, kind, prefix=prefix, level="tỉnh",
                                 extra={"needs_person": bool(body.get("needs_person"))}))
+                elif bare == "district":
+                    add(Mention(_name(prefix, "huyện", None), m.start(), head_end, kind, prefix=prefix, level="huyện",
+                                extra={"needs_person": bool(body.get("needs_person"))}))
+                elif bare == "central":
+                    add(Mention(prefix, m.start(), head_end, kind, prefix=prefix, level="trung ương",
+                                extra={"needs_person": bool(body.get("needs_person"))}))
                 else:
                     add(Mention(None, m.start(), head_end, kind, prefix=prefix, bare=bare))
             elif items:
@@ -503,13 +573,35 @@ def _scan(doc: Document) -> list[Mention]:
     return _attach_parents(doc, out)
 
 
+_PARENT_GAP = re.compile(r"\s*[\-–(]?\s*")
+_COMMA_GAP = re.compile(r"\s*,\s*")  # "Cục Cảnh sát hình sự, Bộ Công an"
+
+
 def _attach_parents(doc: Document, ms: list[Mention]) -> list[Mention]:
     """"Vụ 7 VKSND tối cao", "Phòng 11 VKSND TP Hải Phòng", "Văn phòng VKSND tối cao"."""
     t = doc.text
     out: list[Mention] = []
     skip = set()
+    # Numbered and named departments are the Supreme Procuracy's only in articles of the procuracy.
+    procuracy = any(m.kind == "vks" for m in ms)
     for i, m in enumerate(ms):
         if i in skip:
+            continue
+        nxt = ms[i + 1] if i + 1 < len(ms) else None
+        if nxt and nxt.kind == "central" and m.kind != "central" and not m.place \
+                and m.level not in ("tối cao", "cấp cao", "trung ương") \
+                and (_PARENT_GAP.fullmatch(t, m.end, nxt.start) or (m.kind in ("vu", "cuc") and _COMMA_GAP.fullmatch(t, m.end, nxt.start))):
+            # a department of a national body: "Thanh tra Bộ Tư pháp", "Vụ II Thanh tra Chính phủ",
+            # "Ban Thi đua - Khen thưởng Thanh tra Chính phủ"
+            m.name = f"{m.prefix} {nxt.name}"
+            m.end, m.level, m.bare = nxt.end, None, None
+            m.extra["parent"] = nxt.name
+            m.extra["needs_person"] = False
+            skip.add(i + 1)
+            out.append(m)
+            continue
+        if m.kind in ("vu", "cuc") and not m.extra.get("parent") and not procuracy:
+            out.append(m)  # "Vụ Pháp chế" of a ministry article: its written name
             continue
         if m.kind in ("vu", "cuc", "room", "office") and not m.extra.get("parent"):
             nxt = ms[i + 1] if i + 1 < len(ms) else None
@@ -577,6 +669,7 @@ def _apply_lists(doc: Document, ms: list[Mention]) -> list[Mention]:
                 if m.bare:
                     m.name = _name(m.prefix, "tỉnh", None)  # "Công an tỉnh"; levelless "Văn phòng Tỉnh ủy"
                     m.level = "tỉnh"
+                    m.extra["list_bare"] = True  # its level is the block's (_fill_unnamed)
                     m.bare = None
                     m.extra["listed"] = True
     ms.sort(key=lambda x: (x.start, -x.end))
@@ -730,7 +823,45 @@ def _name_follows(text: str, pos: int) -> bool:
     return fold(first) in name_words()["surnames"]
 
 
-def _fill_unnamed(ms: list[Mention]) -> None:
+_HOME_AFTER_CLUSTER = re.compile(r"\b(?:cum|khoi)\b[^.;\n]{0,70}?\b(tinh|thanh\s+pho|tp\.?|huyen|thi\s+xa)\s+")
+_PROVINCIAL_KINDS = ("vks", "court", "police", "dept", "military", "board", "gov", "party", "mass", "cuc", "body")
+
+
+def _home_places(doc: Document, ms: list[Mention]) -> dict:
+    """The province and district the article is about: {"tỉnh": (level, place), "huyện": (level, place)}.
+
+    The place written with the cluster or block ("Khối thi đua Nội chính tỉnh Lào Cai") wins;
+    otherwise the one province (district) that the article's placed bodies all share.
+    """
+    t, f = doc.text, doc.folded
+    home: dict = {}
+    for m in _HOME_AFTER_CLUSTER.finditer(f):
+        word = " ".join(m.group(1).rstrip(".").split())
+        if word in ("huyen", "thi xa"):
+            run = _district_name(t, m.end(), _LEVEL_NAME[word])
+            if run and "huyện" not in home:
+                home["huyện"] = (_LEVEL_NAME[word], run[0])
+            continue
+        pm = match_province(f, m.end())
+        if pm and "tỉnh" not in home:
+            home["tỉnh"] = ("TP" if is_central_city(pm[0]) else "tỉnh", pm[0])
+            home["from_cluster"] = True
+    provinces, districts = set(), set()
+    for m in ms:
+        if not (m.name and m.place and m.kind in _PROVINCIAL_KINDS):
+            continue
+        if m.level == "tỉnh" or (m.level == "TP" and is_central_city(m.place)):
+            provinces.add((m.level, m.place))
+        elif m.level in ("huyện", "thị xã"):
+            districts.add((m.level, m.place))
+    if "tỉnh" not in home and len(provinces) == 1:
+        home["tỉnh"] = next(iter(provinces))
+    if "huyện" not in home and len(districts) == 1:
+        home["huyện"] = next(iter(districts))
+    return home
+
+
+def _fill_unnamed(doc: Document, ms: list[Mention]) -> None:
     """"VKSND tỉnh" in an article about one province's procuracy is that procuracy."""
     named: dict[str, set] = {}
     for m in ms:
@@ -744,13 +875,30 @@ def _fill_unnamed(ms: list[Mention]) -> None:
                 m.name = _name(m.prefix, "TP", m.place)
             else:
                 m.name = None  # "thành phố" of no centrally-run city named
+    home = _home_places(doc, ms)
+    if home.get("huyện") and not home.get("from_cluster") and not any(
+            m.place and m.kind in ("vks", "court", "police") and m.level in ("tỉnh", "TP") for m in ms):
+        # a district's block ("khối nội chính của huyện"): its members are the district's bodies
+        for m in ms:
+            if m.extra.get("list_bare") and m.prefix not in _levelless():
+                m.level, m.place = home["huyện"]
+                m.name = _name(m.prefix, m.level, m.place)
     for m in ms:
         if m.name and m.level == "tỉnh" and m.place is None:
             places = named.get(m.prefix, set())
             if len(places) == 1:
                 level, place = next(iter(places))
-                m.level, m.place = level, place
-                m.name = _name(m.prefix, level, place)
+            elif home.get("tỉnh"):
+                # the contract: a provincial body written without its province takes the
+                # province the article names as the home of its block or host
+                level, place = home["tỉnh"]
+            else:
+                continue
+            m.level, m.place = level, place
+            m.name = _name(m.prefix, level, place)
+        elif m.name and m.level in ("huyện", "thị xã") and m.place is None and home.get("huyện"):
+            m.level, m.place = home["huyện"]
+            m.name = _name(m.prefix, m.level, m.place)
     # "Văn phòng VKSND tỉnh", "Phòng 7 VKSND tỉnh": the sub-unit of that procuracy
     places = named.get("VKSND", set())
     if len(places) == 1:
@@ -770,7 +918,7 @@ def all_mentions(doc: Document) -> list[Mention]:
         return cached
     ms = _scan(doc)
     ms = _apply_lists(doc, ms)
-    _fill_unnamed(ms)
+    _fill_unnamed(doc, ms)
     _mark_participants(doc, ms)
     doc.__dict__["_thidua_units"] = ms
     return ms
