@@ -139,7 +139,7 @@ def _parse_place(doc: Document, pos: int, allow_high: bool = True):
             place = f"{m.group(1)} - {pm[0]}" if pm else m.group(1)
             return [("khu vực", place, pos, pm[1] if pm else m.end(1))], (pm[1] if pm else m.end(1))
     # "các tỉnh A, B", "06 tỉnh: A, B", "các tỉnh (A; B)"
-    m = re.compile(r"\s+(?:cac|\d+|hai|ba|bon|nam|sau)\s+tinh\b\s*[:(]?\s*").match(f, pos)
+    m = re.compile(r"\s+(?:cac|\d+|hai|ba|bon|nam|sau)\s+tinh\b(?:(?:\s+[^\W\d_]+){1,5}?\s*(?:\s(?:bao\s+)?gom)?\s*:|\s*[:(]?)\s*").match(f, pos)
     if m:
         items, end = _province_list(doc, m.end(), "tỉnh")
         return (items or None), (end if items else m.end())
@@ -676,6 +676,34 @@ def _apply_lists(doc: Document, ms: list[Mention]) -> list[Mention]:
     return ms
 
 
+_PLACE_LIST_INTRO = re.compile(r"\b(?:bao\s+)?gom\s+(?:\d+|cac)\s+tinh(?:\s*,\s*thanh(?:\s+pho)?)?\s*:\s*")
+
+
+def _apply_place_lists(doc: Document, ms: list[Mention]) -> list[Mention]:
+    """A sector's cluster written with its provinces: "Cụm thi đua số 5 Bảo hiểm xã hội Việt Nam
+    gồm 6 tỉnh: A, B và C", "Đoàn thanh niên cụm này bao gồm 8 tỉnh, thành: A, B" give the
+    body of each province ("Bảo hiểm xã hội tỉnh A")."""
+    t, f = doc.text, doc.folded
+    new = []
+    for intro in _PLACE_LIST_INTRO.finditer(f):
+        s0 = sentence_bounds(doc, intro.start())[0]
+        body = next((m for m in reversed(ms) if s0 <= m.start < intro.start() and not m.place
+                     and (m.kind == "central" and m.prefix.endswith(" Việt Nam") or (m.name is None and m.bare))), None)
+        if body is None:
+            continue
+        prefix = body.prefix[:-len(" Việt Nam")] if body.kind == "central" else body.prefix
+        items, _ = _province_list(doc, intro.end(), "tỉnh")
+        for level, place, s, e in items:
+            new.append(Mention(_name(prefix, level, place), s, e, body.kind if body.kind != "central" else "body",
+                               prefix=prefix, level=level, place=place, extra={"listed": True}))
+    if not new:
+        return ms
+    taken = {(m.start, m.end) for m in ms}
+    ms = ms + [m for m in new if (m.start, m.end) not in taken]
+    ms.sort(key=lambda x: (x.start, -x.end))
+    return ms
+
+
 def _pieces(text: str, start: int, end: int):
     pos = start
     for m in re.finditer(r"\s*(?:;|,|\s+và\s+)\s*|$", text[start:end]):
@@ -782,7 +810,10 @@ def _mark_participants(doc: Document, ms: list[Mention]) -> None:
             clause_start = max(t.rfind(";", s0, title_at), t.rfind(":", s0, title_at), s0)
             person = bool(_PERSON_MARK.search(t[clause_start:title_at])) or _name_follows(t, m.end) \
                 or _name_precedes(t[clause_start:title_at])
-            if not person or re.search(r"\bcua\s*$", f[max(s0, title_at - 12):title_at]):
+            # "Giám đốc Sở Tư pháp tỉnh X được cử là Trưởng Khu vực": the unit acts through its
+            # head; "chỉ đạo của Viện trưởng VKSND tối cao" only cites it
+            acting = not person and m.level != "tối cao" and m.kind != "central" and _ACTS_AFTER.match(f, m.end)
+            if (not person and not acting) or re.search(r"\bcua\s*$", f[max(s0, title_at - 12):title_at]):
                 m.participant = False
                 continue
         if m.extra.get("needs_person") and not person and not m.extra.get("listed"):
@@ -804,6 +835,7 @@ def _mark_participants(doc: Document, ms: list[Mention]) -> None:
             m.participant = True
 
 
+_ACTS_AFTER = re.compile(r"\s*(?:da\s+|duoc\s+|se\s+)?(?:duoc\s+)?(?:cu|bau|chu\s+tri|phat\s+bieu|bao\s+cao|trinh\s+bay|tham\s+du|du\b|lam\b|nhan\b)")
 _NAME_BEFORE = re.compile(r"(?:^|[\s:;,])((?:[A-ZĐÀ-Ỹ][^\W\d_]*\s){1,3}[A-ZĐÀ-Ỹ][^\W\d_]*)\s*[,\-–]\s*$")
 
 
@@ -918,6 +950,7 @@ def all_mentions(doc: Document) -> list[Mention]:
         return cached
     ms = _scan(doc)
     ms = _apply_lists(doc, ms)
+    ms = _apply_place_lists(doc, ms)
     _fill_unnamed(doc, ms)
     _mark_participants(doc, ms)
     doc.__dict__["_thidua_units"] = ms
