@@ -89,7 +89,8 @@ def _bodies() -> dict:
     fixed = [(re.compile(r"(?<![\w])(?:" + b["pattern"] + r")"), b) for b in d["fixed"]]
     for c in d.get("central", []):
         names = [c["name"]] + c.get("also", [])
-        body = {"canonical": c["name"], "names": names, "abbr": c.get("abbr", []), "kind": "central"}
+        body = {"canonical": c["name"], "names": names, "abbr": c.get("abbr", []),
+                "kind": "national" if c.get("member") else "central"}
         if c.get("not_after"):  # "Thủ tướng Chính phủ" is a title, "Cờ thi đua của Chính phủ" an award
             body["not_after"] = re.compile(r"(?:" + "|".join(c["not_after"]) + r")$")
         fixed.append((re.compile(r"(?<![\w])(?:" + _body_pattern(body) + r")(?![\w])"), body))
@@ -588,7 +589,7 @@ def _attach_parents(doc: Document, ms: list[Mention]) -> list[Mention]:
         if i in skip:
             continue
         nxt = ms[i + 1] if i + 1 < len(ms) else None
-        if nxt and nxt.kind == "central" and m.kind != "central" and not m.place \
+        if nxt and nxt.kind in ("central", "national") and m.kind not in ("central", "national") and not m.place \
                 and m.level not in ("tối cao", "cấp cao", "trung ương") \
                 and (_PARENT_GAP.fullmatch(t, m.end, nxt.start) or (m.kind in ("vu", "cuc") and _COMMA_GAP.fullmatch(t, m.end, nxt.start))):
             # a department of a national body: "Thanh tra Bộ Tư pháp", "Vụ II Thanh tra Chính phủ",
