@@ -27,7 +27,8 @@ _SEP = re.compile(r"\s*[,\-–—]\s*")
 _KINDS = {"vks": {"vks"}, "vu": {"vu"}, "cuc": {"cuc", "dept"}, "office": {"office", "vks", "room"},
           "inspect": {"room", "vks", "body"}, "court": {"court"}, "police": {"police"},
           "dept": {"dept", "police"}, "room": {"room", "vu", "cuc"}, "board": {"board"}, "military": {"military"},
-          "school": {"body"}, "press": {"body"}, "gov": {"gov"}, "party": {"party"}}
+          "school": {"body"}, "press": {"body"}, "gov": {"gov", "mass"}, "party": {"party"},
+          "central": {"central"}, "national": {"national", "cuc", "dept"}, "mass": {"mass"}}
 
 
 def _fpat(s: str) -> str:
@@ -38,7 +39,9 @@ def _fpat(s: str) -> str:
 def _vocab() -> dict:
     # Titles and party posts are found by the spaCy PhraseMatcher (extract.gazetteer.phrase_hits).
     d = load("titles.yml")
-    positions = {phrase_key(p["title"]): p for p in d["positions"]}
+    positions: dict[str, list] = {}
+    for p in d["positions"]:  # "Thứ trưởng" and "Thủ trưởng" fold alike: both kept, told apart by accents
+        positions.setdefault(phrase_key(p["title"]), []).append(p)
     ranks = "|".join(r"\s+".join(map(re.escape, r.split())) for r in d["ranks"])
     anchor = re.compile(r"(?:\b[Đđ]ồng\s+chí|(?<![\w])(?:" + ranks + r"))\s+")
     acts = [(role, re.compile(r"\s*(?:" + "|".join(_fpat(v) for v in verbs) + r")\b")) for role, verbs in d["acts"].items()]
@@ -47,7 +50,10 @@ def _vocab() -> dict:
 
 def _title(span) -> tuple[dict, int, int]:
     """(position from titles.yml, start, end) of a TITLE span."""
-    return _vocab()["positions"][" ".join(t.norm_ for t in span)], span.start_char, span.end_char
+    found = _vocab()["positions"][" ".join(t.norm_ for t in span)]
+    written = " ".join(span.text.lower().split())
+    best = next((p for p in found if p["title"].lower() == written), found[0])
+    return best, span.start_char, span.end_char
 
 
 def _title_at(titles: PhraseHits, pos: int) -> Optional[tuple[dict, int, int]]:

@@ -121,8 +121,12 @@ def test_party_boards_in_a_member_list_and_abbreviated_bodies():
                 "Ban Tuyên giáo Tỉnh ủy, Đảng ủy Khối cơ quan và doanh nghiệp tỉnh và Trường Chính trị tỉnh.")
     assert got == ["Văn phòng Tỉnh ủy", "Ban Tổ chức Tỉnh ủy", "Ủy ban Kiểm tra Tỉnh ủy", "Ban Tuyên giáo Tỉnh ủy",
                    "Đảng ủy Khối cơ quan và doanh nghiệp tỉnh", "Trường Chính trị tỉnh"]
+    # the one province the article names for its bodies is the home of those written without it
     assert names("Dự có lãnh đạo CA tỉnh, Viện KSND tỉnh và BCH Quân sự tỉnh Yên Bái.") == [
-        "Công an tỉnh", "VKSND tỉnh", "Bộ Chỉ huy Quân sự tỉnh Yên Bái"]
+        "Công an tỉnh Yên Bái", "VKSND tỉnh Yên Bái", "Bộ Chỉ huy Quân sự tỉnh Yên Bái"]
+    # with two provinces named, none is the home: the place stays off
+    assert names("Dự có lãnh đạo CA tỉnh, BCH Quân sự tỉnh Yên Bái và Sở Tư pháp tỉnh Lào Cai.") == [
+        "Công an tỉnh", "Bộ Chỉ huy Quân sự tỉnh Yên Bái", "Sở Tư pháp tỉnh Lào Cai"]
     # a party board cited without a person stays out
     assert names("Các cơ quan đã tham mưu Ban Tổ chức Tỉnh ủy ban hành quy chế.") == []
 
