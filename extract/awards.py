@@ -41,10 +41,32 @@ def _vocab() -> dict:
     return {"head": head, "comp": comp, "lead": lead, "proposed": proposed}
 
 
+_OF = re.compile(r"\s+của\s+")
+_SECTOR = re.compile(r"\s+(?:của\s+)?(?:[Nn]gành|[Ll]ực\s+lượng)\s+(?:[A-ZĐÀ-Ỹ][^\W\d_]*)(?:\s+(?:[A-ZĐÀ-Ỹ][^\W\d_]*|nhân\s+dân)){0,3}")
+
+
+def _issuer(doc: Document, pos: int, by_start: dict) -> Optional[int]:
+    """The end of an award's issuer written at ``pos``, or None: "của" + (a title) + a body of the
+    grammar ("của Chủ tịch UBND tỉnh X", "của Trung ương Hội CCB Việt Nam"). A sector ("ngành Tài
+    chính") is read by ``_SECTOR`` when the vocabulary's complements do not name it."""
+    t = doc.text
+    of = _OF.match(t, pos)
+    if of:
+        p = of.end()
+        title = phrase_hits(doc, "TITLE").at(p)
+        if title is not None:
+            p = title.end_char + len(t[title.end_char:title.end_char + 3]) - len(t[title.end_char:title.end_char + 3].lstrip())
+        unit = by_start.get(p)
+        if unit is not None:
+            return unit.end
+    return None
+
+
 def _award_spans(doc: Document, mentions: list[Mention]) -> list[dict]:
     t = doc.text
     v = _vocab()
     out = []
+    by_start = {x.start: x for x in mentions if x.name}
     for m in v["head"].finditer(t):
         end = m.end()
         parts = [" ".join(m.group().split())]
@@ -52,8 +74,16 @@ def _award_spans(doc: Document, mentions: list[Mention]) -> list[dict]:
         if lm and lm.group().strip():
             parts.append(" ".join(lm.group().split()))
             end = lm.end()
-        cm = v["comp"].match(t, end)
-        if cm:
+        issued = _issuer(doc, end, by_start)
+        cm = None if issued else v["comp"].match(t, end)
+        if not issued and not cm:
+            sector = _SECTOR.match(t, end)
+            issued = sector.end() if sector else None
+        if issued:
+            # "Bằng khen của Bộ trưởng Bộ Tài chính", "Giấy khen của UBND huyện X": as written
+            parts.append(" ".join(t[end:issued].split()))
+            end = issued
+        elif cm:
             issuer = cm.groupdict().get("issuer")
             if issuer is not None:
                 # "Giấy khen của Viện trưởng VKSND tỉnh X": the issuer by its canonical name

@@ -31,6 +31,9 @@ _KINDS = {"vks": {"vks"}, "vu": {"vu"}, "cuc": {"cuc", "dept"}, "office": {"offi
           "central": {"central"}, "national": {"national", "cuc", "dept"}, "mass": {"mass"}}
 
 
+_RECEIVES_BEFORE = re.compile(r"\b(?:tang|cho|trao\s+cho|ca\s+nhan)\s*(?:cac\s+)?$|\bva\s+$")
+
+
 def _fpat(s: str) -> str:
     return r"\s+".join(re.escape(w) for w in fold(s).split())
 
@@ -291,4 +294,22 @@ def find_officials(doc: Document, units: list[dict]) -> list[dict]:
                 clause = (te, _clause_end(t, te, sent.end))
                 unit, _ = _unit_for(td, te, ts, mentions, clause, (sent.start, sent.end), ts)
             record(nm[0], nm[1], td, unit, unit is not None, te, nm[1])
+    _record_untitled(doc, v, cut, found, record)
     return [found[k] for k in order]
+
+
+def _record_untitled(doc: Document, v: dict, cut: int, found: dict, record) -> None:
+    """People named with "đồng chí" or a rank but no title, who receive an award or act in the
+    event: "trao Huân chương ... tặng đồng chí Nguyễn Văn A", "đồng chí B phát biểu chỉ đạo"."""
+    t, f = doc.text, doc.folded
+    for a in v["anchor"].finditer(t, 0, cut):
+        nm = _name_at(doc, a.end())
+        if not nm or fold(" ".join(t[nm[0]:nm[1]].split())) in found:
+            continue
+        before = f[max(0, a.start() - 30):a.start()]
+        receives = _RECEIVES_BEFORE.search(before)
+        acts = any(rx.match(f, nm[1]) for _, rx in v["acts"])
+        if receives or acts:
+            record(nm[0], nm[1], None, None, False, nm[1], nm[1])
+            if receives:
+                found[fold(" ".join(t[nm[0]:nm[1]].split()))].setdefault("role", "nhận thưởng")

@@ -180,7 +180,7 @@ def _parse_place(doc: Document, pos: int, allow_high: bool = True):
             return [("TP", None, pos, m.end() - (len(m.group()) - len(m.group().rstrip())))], m.end()
         return None, m.end()
     m = re.compile(r"\s+(huyen|thi\s+xa|quan|phuong|xa)(?:\s+|(?=\s*(?:[,;.)]|va\b)))").match(f, pos)
-    if m and t[m.start(1)].islower():
+    if m and (t[m.start(1)].islower() or m.group(1) in ("huyen", "thi xa")):
         level = _LEVEL_NAME[" ".join(m.group(1).split())]
         run = _district_name(t, m.end(), level)
         if run:
