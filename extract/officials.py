@@ -31,6 +31,8 @@ _KINDS = {"vks": {"vks"}, "vu": {"vu"}, "cuc": {"cuc", "dept"}, "office": {"offi
           "central": {"central"}, "national": {"national", "cuc", "dept"}, "mass": {"mass"}}
 
 
+_ACT_WORD = re.compile(r"(?:phat|chu|du|tham|bao|trinh|trao|nhan|ket|khai|chi|da|duoc|cung|va|la|tai|dong)\b")
+_TITLE_TO_NAME = re.compile(r"\s*,\s*(?:[Ôô]ng|[Bb]à|[Đđ]ồng\s+chí)\s+|\s+")
 _RECEIVES_BEFORE = re.compile(r"\b(?:tang|cho|trao\s+cho|ca\s+nhan)\s*(?:cac\s+)?$|\bva\s+$")
 
 
@@ -46,7 +48,7 @@ def _vocab() -> dict:
     for p in d["positions"]:  # "Thứ trưởng" and "Thủ trưởng" fold alike: both kept, told apart by accents
         positions.setdefault(phrase_key(p["title"]), []).append(p)
     ranks = "|".join(r"\s+".join(map(re.escape, r.split())) for r in d["ranks"])
-    anchor = re.compile(r"(?:\b[Đđ]ồng\s+chí|(?<![\w])(?:" + ranks + r"))\s+")
+    anchor = re.compile(r"(?:\b[Đđ]ồng\s+chí|(?<![\w])(?:[Ôô]ng|[Bb]à|" + ranks + r"))\s+(?=[A-ZĐÀ-Ỹ])")
     acts = [(role, re.compile(r"\s*(?:" + "|".join(_fpat(v) for v in verbs) + r")\b")) for role, verbs in d["acts"].items()]
     return {"positions": positions, "anchor": anchor, "acts": acts}
 
@@ -92,6 +94,13 @@ def _valid_name(doc: Document, start: int, end: int, tag: bool = True) -> bool:
     return bool(is_proper_noun(doc.text[s0:s1], start - s0, end - s0))
 
 
+def _starts_phrase(doc: Document, at: int) -> bool:
+    """Whether the capitalised word at ``at`` begins a longer phrase (a title or a body: its next
+    word is written in lower case, "Giám đốc", "Cục trưởng"), not a given name ending a sentence."""
+    nxt = re.compile(r"[^\W\d_]+ ([^\W\d_]+)").match(doc.text, at)
+    return bool(nxt and nxt.group(1)[0].islower() and not _ACT_WORD.match(doc.folded, nxt.start(1)))
+
+
 def _name_at(doc: Document, pos: int) -> Optional[tuple[int, int]]:
     run = capitalised_run(doc.text, pos, max_words=4, kind="name")
     if not run:
@@ -101,9 +110,14 @@ def _name_at(doc: Document, pos: int) -> Optional[tuple[int, int]]:
     words = run[0].split()
     nw = name_words()
     stop = nw["not_name_start"]
+    titles = phrase_hits(doc, "TITLE")
     for i, w in enumerate(words):
-        # "Ngô Thanh Bình", "Đào Công Hưng": some of those words are also common in names
-        if i and w in stop and (i == len(words) - 1 or w not in nw["name_syllables"]):
+        # "Ngô Thanh Bình", "Đào Công Hưng": some of those words are also common in names;
+        # the last word ends the name only where a title begins ("Nguyễn Văn A Phó Viện trưởng",
+        # not "Bùi Minh Giám phát biểu", "Trần Quân;")
+        at = pos + len(" ".join(words[:i])) + (1 if i else 0)
+        if i and w in stop and (w not in nw["name_syllables"] if i < len(words) - 1 else
+                                (titles.at(at) is not None or w not in nw["name_syllables"] and _starts_phrase(doc, at))):
             end = pos + len(" ".join(words[:i]))
             break
     return (pos, end) if _valid_name(doc, pos, end) else None
@@ -279,7 +293,8 @@ def find_officials(doc: Document, units: list[dict]) -> list[dict]:
             td, ts, te = _title(tm)
             unit = next((m for m in mentions if te < m.start <= te + 2), None)
             p = unit.end if unit else te
-            sp = re.compile(r"\s+").match(t, p)
+            # "Phó Chủ tịch HĐND tỉnh X Nguyễn Văn A", "..., ông Nguyễn Văn A"
+            sp = _TITLE_TO_NAME.match(t, p)
             if not sp:
                 continue
             nm = _name_at(doc, sp.end())
