@@ -42,7 +42,10 @@ def _vocab() -> dict:
 
 
 _OF = re.compile(r"\s+của\s+")
-_SECTOR = re.compile(r"\s+(?:của\s+)?(?:[Nn]gành|[Ll]ực\s+lượng)\s+(?:[A-ZĐÀ-Ỹ][^\W\d_]*)(?:\s+(?:[A-ZĐÀ-Ỹ][^\W\d_]*|nhân\s+dân)){0,3}")
+# "ngành Tài chính", "Ngành Tư pháp", "lực lượng Công an nhân dân": a capitalised first word, then
+# up to three words that are not the sentence's own
+_SECTOR = re.compile(r"\s+(?:của\s+)?(?:[Nn]gành|[Ll]ực\s+lượng)\s+(?:[A-ZĐÀ-Ỹ][^\W\d_]*)"
+                     r"(?:\s+(?!(?:cho|và|năm|tặng|đối|về|vì|do|tại|trong|đã|có|là|của|được|với|theo|gồm)\b)[^\W\d_]+){0,3}")
 
 
 def _issuer(doc: Document, pos: int, by_start: dict) -> Optional[int]:
@@ -162,7 +165,7 @@ _GIVER_GAP = re.compile(r"^(?:(?!\bđược\b|\bnhận\b|\bđề\s+(?:nghị|xu�
 # background figures, not the event's awards: "5 năm qua ... có 3 lượt tập thể được tặng"
 _BACKGROUND = re.compile(r"\b(?:\d+\s+)?(?:năm|nhiệm\s+kỳ|giai\s+đoạn)\s+qua\b|\d+\s+lượt\b", re.I)
 # a title named as a criterion: "đạt tiêu chuẩn Chiến sĩ thi đua", "căn cứ xét danh hiệu"
-_CRITERION = re.compile(r"(?:tieu\s+chuan|dieu\s+kien|can\s+cu\s+(?:de\s+)?xet|de\s+xet)\s+(?:danh\s+hieu\s+)?[“\"]?$")
+_CRITERION = re.compile(r"(?:tieu\s+chuan|dieu\s+kien|can\s+cu\s+(?:de\s+)?xet|de\s+xet|dang\s+ky(?:\s+\d+)?)\s+(?:danh\s+hieu\s+)?[“\"]?$")
 _PASSIVE = re.compile(r"\b(?:được|nhận|đón\s+nhận)\b", re.I)
 
 
@@ -215,6 +218,20 @@ def _named_after_count(doc: Document, pos: int, end: int, index: Index, people: 
             seen.add(key)
             out.append(r)
     return out
+
+
+def _previous_subject(doc: Document, sentence_start: int, index: Index) -> list[Mention]:
+    """The unit a sentence without a subject goes on about: the first participant named in the
+    sentence before it, in the same paragraph ("Từ năm 2015, TAND huyện X giữ vững ... Năm 2016
+    được tặng Bằng khen")."""
+    t = doc.text
+    prev = doc.sentence_at(sentence_start - 2) if sentence_start >= 2 else None
+    if prev is None or "\n\n" in t[prev.end:sentence_start]:
+        return []
+    first = next((m for m in index.between(prev.start, prev.end) if m.participant), None)
+    if first is None or re.search(r"[;:]", t[prev.start:first.start]):
+        return []
+    return [first]
 
 
 def _abbreviates(short: str, full: str) -> bool:
@@ -308,6 +325,9 @@ def find_awards(doc: Document, units: list[dict], year: Optional[int], officials
                     before = ["skip"]  # "nhiều tập thể, cá nhân được ... tặng Bằng khen": no one named
                 if named and _PASSIVE.search(t, named[-1][1], a["start"]):
                     before = list(dict.fromkeys(n for _, _, n in named))
+                if not before and not named and _PASSIVE.search(t, clause_start, a["start"]):
+                    # "Năm 2015 được tặng Huân chương ...": the subject of the sentence before
+                    before = _previous_subject(doc, s0, index)
                 recipients = before or [None]
                 if recipients == [None] and (_BACKGROUND.search(t, clause_start, a["start"])
                                              or _CRITERION.search(doc.folded, max(clause_start, a["start"] - 40), a["start"])):
