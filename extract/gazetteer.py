@@ -1,50 +1,27 @@
 """Places and vocabularies from extract/data, loaded once.
 
-Provinces (the 63 before the 2025 merger and the 34 after it) come from
-``provinces.csv``; district-level cities and towns from ``district_towns.csv``; name
-heuristics from ``names.yml``. Place names are matched on the folded text
+Provinces (the 63 before the 2025 merger and the 34 after it) and districts come from
+:mod:`extract.places` (the package ``vietnamadminunits``); name heuristics from
+``names.yml``. Place names are matched on the folded text
 (:func:`extract.text.fold_keep_length`), so "Hoà Bình" and "Hòa Bình" are one place.
 Phrase vocabularies (titles and party posts) run as a spaCy PhraseMatcher over the
 article's Doc (:func:`phrase_hits`).
 """
 from __future__ import annotations
 
-import csv
 import re
-from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import Optional
 
+from . import places
 from ._data import load
+from .places import Province
 from .text import fold
 
-DATA = Path(__file__).parent / "data"
 
-
-@dataclass(frozen=True)
-class Province:
-    name: str
-    kind: str  # "tỉnh" | "thành phố"
-    status: str  # "pre2025" | "post2025" | "both"
-    merged_into: Optional[str]
-    lat: float
-    lon: float
-
-
-def _read_csv(name: str) -> list[dict]:
-    with open(DATA / name, encoding="utf-8") as f:
-        rows = [line for line in f if line.strip() and not line.startswith("#")]
-    return list(csv.DictReader(rows))
-
-
-@lru_cache(maxsize=1)
 def provinces() -> dict[str, Province]:
-    out = {}
-    for r in _read_csv("provinces.csv"):
-        out[r["name"]] = Province(r["name"], r["kind"], r["status"], r["merged_into"] or None,
-                                  float(r["lat"]), float(r["lon"]))
-    return out
+    """Provinces before and after the 2025 merger, by name (:mod:`extract.places`)."""
+    return places.provinces()
 
 
 def _folded_pattern(name: str) -> str:
@@ -55,13 +32,10 @@ def _folded_pattern(name: str) -> str:
 
 @lru_cache(maxsize=1)
 def _province_index() -> tuple[re.Pattern, dict[str, str]]:
-    by_key: dict[str, str] = {}
-    for r in _read_csv("provinces.csv"):
-        for alias in [r["name"]] + [a for a in (r.get("aliases") or "").split("|") if a]:
-            by_key[_key(alias)] = r["name"]
-    alts = sorted({_folded_pattern(a) for a in
-                   [r["name"] for r in _read_csv("provinces.csv")] +
-                   [a for r in _read_csv("provinces.csv") for a in (r.get("aliases") or "").split("|") if a]},
+    by_key: dict[str, str] = {_key(name): name for name in provinces()}
+    for alias, name in places.province_aliases().items():
+        by_key.setdefault(_key(alias), name)
+    alts = sorted({_folded_pattern(a) for a in list(provinces()) + list(places.province_aliases())},
                   key=len, reverse=True)
     return re.compile(r"(?:" + "|".join(alts) + r")(?![\w])"), by_key
 
@@ -79,22 +53,14 @@ def match_province(folded: str, pos: int) -> Optional[tuple[str, int]]:
     return by_key.get(_key(m.group())), m.end()
 
 
-CENTRAL_CITIES = ("Hà Nội", "Hồ Chí Minh", "Hải Phòng", "Đà Nẵng", "Cần Thơ", "Huế")
-
-
 def is_central_city(name: str) -> bool:
     p = provinces().get(name)
     return bool(p and p.kind == "thành phố")
 
 
-@lru_cache(maxsize=1)
-def district_towns() -> dict[str, str]:
-    """Folded name -> "thành phố" | "thị xã" for district-level cities and towns."""
-    return {_key(r["name"]): r["kind"] for r in _read_csv("district_towns.csv")}
-
-
 def district_kind(name: str) -> Optional[str]:
-    return district_towns().get(_key(name))
+    """"thành phố", "thị xã", "huyện" or "quận" for a district's name, None if unknown or ambiguous."""
+    return places.districts().get(_key(name))
 
 
 @lru_cache(maxsize=1)
