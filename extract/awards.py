@@ -18,9 +18,9 @@ from functools import lru_cache
 from typing import Optional
 
 from ._data import load
-from .gazetteer import phrase_hits
+from .gazetteer import Phrases, PhraseHits
 from .text import Document, fold
-from .units import _TITLE_BEFORE, Mention, _trailer_start, all_mentions, sentence_bounds, Index
+from .units import TITLE_BEFORE, Mention, trailer_start, sentence_bounds, Index
 
 _AFTER = re.compile(r"[\s”\"']*(?:\(\S+\)\s*)?(?:năm\s+\d{4}\s*)?(?:,\s*)?(?:cho|đối\s+với|là|tặng(?:\s+cho)?)\s+", re.I)
 _GOM = re.compile(r"[^.;]{0,40}?\bgồm\s*(?:có\s*)?:\s*")
@@ -48,7 +48,7 @@ _SECTOR = re.compile(r"\s+(?:của\s+)?(?:[Nn]gành|[Ll]ực\s+lượng)\s+(?:[A
                      r"(?:\s+(?!(?:cho|và|năm|tặng|đối|về|vì|do|tại|trong|đã|có|là|của|được|với|theo|gồm)\b)[^\W\d_]+){0,3}")
 
 
-def _issuer(doc: Document, pos: int, by_start: dict) -> Optional[int]:
+def _issuer(doc: Document, pos: int, by_start: dict, titles: PhraseHits) -> Optional[int]:
     """The end of an award's issuer written at ``pos``, or None: "của" + (a title) + a body of the
     grammar ("của Chủ tịch UBND tỉnh X", "của Trung ương Hội CCB Việt Nam"). A sector ("ngành Tài
     chính") is read by ``_SECTOR`` when the vocabulary's complements do not name it."""
@@ -56,7 +56,7 @@ def _issuer(doc: Document, pos: int, by_start: dict) -> Optional[int]:
     of = _OF.match(t, pos)
     if of:
         p = of.end()
-        title = phrase_hits(doc, "TITLE").at(p)
+        title = titles.at(p)
         if title is not None:
             p = title.end_char + len(t[title.end_char:title.end_char + 3]) - len(t[title.end_char:title.end_char + 3].lstrip())
         unit = by_start.get(p)
@@ -65,7 +65,7 @@ def _issuer(doc: Document, pos: int, by_start: dict) -> Optional[int]:
     return None
 
 
-def _award_spans(doc: Document, mentions: list[Mention]) -> list[dict]:
+def _award_spans(doc: Document, mentions: list[Mention], titles: PhraseHits) -> list[dict]:
     t = doc.text
     v = _vocab()
     out = []
@@ -77,7 +77,7 @@ def _award_spans(doc: Document, mentions: list[Mention]) -> list[dict]:
         if lm and lm.group().strip():
             parts.append(" ".join(lm.group().split()))
             end = lm.end()
-        issued = _issuer(doc, end, by_start)
+        issued = _issuer(doc, end, by_start, titles)
         cm = None if issued else v["comp"].match(t, end)
         if not issued and not cm:
             sector = _SECTOR.match(t, end)
@@ -181,11 +181,11 @@ def _people_spans(doc: Document, officials: Optional[list]) -> list[tuple[int, i
     return sorted(out)
 
 
-def _people_after(doc: Document, pos: int, end: int, people: list) -> list[str]:
+def _people_after(doc: Document, pos: int, end: int, people: list, titles: PhraseHits) -> list[str]:
     """"cho (các đồng chí:) A, Title; B, Title và C": the named people a list starts with."""
     intro = _PERSON_INTRO.match(doc.text, pos)
     p = intro.end() if intro else pos
-    tm = phrase_hits(doc, "TITLE").at(p)
+    tm = titles.at(p)
     if tm is not None:  # "cho Kiểm sát viên Nguyễn Văn A"
         p = tm.end_char + len(doc.text[tm.end_char:]) - len(doc.text[tm.end_char:].lstrip())
     inside = [x for x in people if pos <= x[0] < end]
@@ -208,7 +208,7 @@ def _named_after_count(doc: Document, pos: int, end: int, index: Index, people: 
         return []
     q = m.end()
     units = [u for u in index.between(q, end) if u.participant
-             and not _TITLE_BEFORE.search(doc.folded, max(q, u.start - 40), u.start)]
+             and not TITLE_BEFORE.search(doc.folded, max(q, u.start - 40), u.start)]
     persons = [x for x in people if q <= x[0] < end]
     got = sorted([(u.start, u) for u in units] + [(s, n) for s, _, n in persons], key=lambda x: x[0])
     out, seen = [], set()
@@ -238,16 +238,18 @@ def _abbreviates(short: str, full: str) -> bool:
     return fold(full).startswith(fold(short) + " ")
 
 
-def find_awards(doc: Document, units: list[dict], year: Optional[int], officials: Optional[list] = None) -> list[dict]:
+def find_awards(doc: Document, mentions: list[Mention], phrases: Phrases, year: Optional[int],
+                officials: Optional[list] = None) -> list[dict]:
+    """Awards with their recipients (``mentions``: every unit mention, :func:`extract.units.read_mentions`;
+    ``officials``: the people found, who may receive them)."""
     t = doc.text
     if not t.strip():
         return []
     v = _vocab()
-    mentions = all_mentions(doc)
     named = [m for m in mentions if m.name]
     index = Index(named)
-    cut = _trailer_start(doc)
-    spans = [a for a in _award_spans(doc, named) if a["start"] < cut]
+    cut = trailer_start(doc)
+    spans = [a for a in _award_spans(doc, named, phrases.titles) if a["start"] < cut]
     full_by_head: dict[str, str] = {}
     entries: list[dict] = []
     seen = set()
@@ -287,13 +289,13 @@ def find_awards(doc: Document, units: list[dict], year: Optional[int], officials
             line_end = len(t) if line_end == -1 else line_end
             # "Các cá nhân được tặng ... gồm: đồng chí A, Title Unit; bà B, ...": the people receive it,
             # not the units their titles name
-            persons = _people_after(doc, q, line_end, people) if people else []
+            persons = _people_after(doc, q, line_end, people, phrases.titles) if people else []
             recipients = persons or _list_after(doc, q, index)
             consumed = q
         elif after:
             p = after.end()
             got, end = _units_from(doc, p, index, s1)
-            persons = _people_after(doc, p, s1, people) if people else []
+            persons = _people_after(doc, p, s1, people, phrases.titles) if people else []
             if persons:
                 recipients, consumed = persons, p
             elif got:
@@ -316,7 +318,7 @@ def find_awards(doc: Document, units: list[dict], year: Optional[int], officials
             else:
                 # not the unit of the one who presents it ("đồng chí A, Viện trưởng VKSND tỉnh X trao ...")
                 before = [m for m in index.between(clause_start, a["start"]) if m.end <= a["start"] and m.participant
-                          and not _TITLE_BEFORE.search(doc.folded, max(clause_start, m.start - 40), m.start)
+                          and not TITLE_BEFORE.search(doc.folded, max(clause_start, m.start - 40), m.start)
                           and not _PLACE_BEFORE.search(doc.folded, max(clause_start, m.start - 30), m.start)
                           and not _GIVER_GAP.search(t[m.end:a["start"]])]
                 # "đồng chí A, Title và đồng chí B, Title được nhận Bằng khen": people receive it

@@ -5,11 +5,12 @@ Provinces (the 63 before the 2025 merger and the 34 after it) and districts come
 ``names.yml``. Place names are matched on the folded text
 (:func:`extract.text.fold_keep_length`), so "Hoà Bình" and "Hòa Bình" are one place.
 Phrase vocabularies (titles and party posts) run as a spaCy PhraseMatcher over the
-article's Doc (:func:`phrase_hits`).
+article's Doc (:func:`find_phrases`).
 """
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Optional
 
@@ -182,17 +183,20 @@ class PhraseHits:
         return i < len(self.starts) and self.starts[i] < b
 
 
-def phrase_hits(doc, label: str) -> PhraseHits:
-    """The PhraseMatcher's spans of ``label`` in ``doc`` (a Document; cached on it)."""
-    cache = doc.__dict__.get("_thidua_phrases")
-    if cache is None:
-        matcher = _phrase_matcher()
-        sdoc = doc.spacy_doc
-        spans: dict[str, list] = {k: [] for k in _PHRASE_LABELS}
-        for sp in matcher(sdoc, as_spans=True):
-            spans[sp.label_].append(sp)
-        cache = doc.__dict__["_thidua_phrases"] = {k: PhraseHits(v) for k, v in spans.items()}
-    return cache[label]
+@dataclass(frozen=True)
+class Phrases:
+    """The phrase vocabularies found in one article: positions and party posts."""
+
+    titles: PhraseHits
+    party: PhraseHits
+
+
+def find_phrases(doc) -> Phrases:
+    """One PhraseMatcher pass over the article's Doc (a :class:`~extract.text.Document`)."""
+    spans: dict[str, list] = {k: [] for k in _PHRASE_LABELS}
+    for sp in _phrase_matcher()(doc.spacy_doc, as_spans=True):
+        spans[sp.label_].append(sp)
+    return Phrases(PhraseHits(spans["TITLE"]), PhraseHits(spans["PARTY"]))
 
 
 # --------------------------------------------------------------------------- names of bodies as data

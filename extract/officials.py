@@ -19,9 +19,9 @@ from functools import lru_cache
 from typing import Optional
 
 from ._data import load
-from .gazetteer import PhraseHits, capitalised_run, name_words, phrase_hits, phrase_key
+from .gazetteer import Phrases, PhraseHits, capitalised_run, name_words, phrase_key
 from .text import Document, fold
-from .units import Mention, _quote_spans, _trailer_start, all_mentions, sentence_bounds, Index
+from .units import Mention, quote_spans, trailer_start, sentence_bounds, Index
 
 _SEP = re.compile(r"\s*[,\-–—]\s*")
 _KINDS = {"vks": {"vks"}, "vu": {"vu"}, "cuc": {"cuc", "dept"}, "office": {"office", "vks", "room"},
@@ -42,7 +42,7 @@ def _fpat(s: str) -> str:
 
 @lru_cache(maxsize=1)
 def _vocab() -> dict:
-    # Titles and party posts are found by the spaCy PhraseMatcher (extract.gazetteer.phrase_hits).
+    # Titles and party posts are found by the spaCy PhraseMatcher (extract.gazetteer.find_phrases).
     d = load("titles.yml")
     positions: dict[str, list] = {}
     for p in d["positions"]:  # "Thứ trưởng" and "Thủ trưởng" fold alike: both kept, told apart by accents
@@ -101,7 +101,7 @@ def _starts_phrase(doc: Document, at: int) -> bool:
     return bool(nxt and nxt.group(1)[0].islower() and not _ACT_WORD.match(doc.folded, nxt.start(1)))
 
 
-def _name_at(doc: Document, pos: int) -> Optional[tuple[int, int]]:
+def _name_at(doc: Document, pos: int, titles: PhraseHits) -> Optional[tuple[int, int]]:
     run = capitalised_run(doc.text, pos, max_words=4, kind="name")
     if not run:
         return None
@@ -110,7 +110,6 @@ def _name_at(doc: Document, pos: int) -> Optional[tuple[int, int]]:
     words = run[0].split()
     nw = name_words()
     stop = nw["not_name_start"]
-    titles = phrase_hits(doc, "TITLE")
     for i, w in enumerate(words):
         # "Ngô Thanh Bình", "Đào Công Hưng": some of those words are also common in names;
         # the last word ends the name only where a title begins ("Nguyễn Văn A Phó Viện trưởng",
@@ -182,15 +181,17 @@ def _clause_end(t: str, pos: int, sent_end: int) -> int:
     return m.start() if m else sent_end
 
 
-def find_officials(doc: Document, units: list[dict]) -> list[dict]:
+def find_officials(doc: Document, mentions: list[Mention], phrases: Phrases) -> list[dict]:
+    """Named people acting in the event, with their title and its unit (``mentions``: every unit
+    mention of the article, :func:`extract.units.read_mentions`)."""
     t, f = doc.text, doc.folded
     if not t.strip():
         return []
     v = _vocab()
-    titles, party = phrase_hits(doc, "TITLE"), phrase_hits(doc, "PARTY")
-    index = Index([m for m in all_mentions(doc) if m.name])
-    cut = _trailer_start(doc)
-    quotes = _quote_spans(t)
+    titles, party = phrases.titles, phrases.party
+    index = Index([m for m in mentions if m.name])
+    cut = trailer_start(doc)
+    quotes = quote_spans(t)
     found: dict[str, dict] = {}
     order: list[str] = []
 
@@ -234,7 +235,7 @@ def find_officials(doc: Document, units: list[dict]) -> list[dict]:
         # 1. person first: "đồng chí X, ...", "Trung tướng X, ...", "X - Title"
         starts = []
         for a in v["anchor"].finditer(t, sent.start, sent.end):
-            nm = _name_at(doc, a.end())
+            nm = _name_at(doc, a.end(), titles)
             if nm:
                 starts.append(nm)
         for tm in titles.scan(sent.start, sent.end):
@@ -297,7 +298,7 @@ def find_officials(doc: Document, units: list[dict]) -> list[dict]:
             sp = _TITLE_TO_NAME.match(t, p)
             if not sp:
                 continue
-            nm = _name_at(doc, sp.end())
+            nm = _name_at(doc, sp.end(), titles)
             if not nm:
                 continue
             if unit is None and td["heads"]:
@@ -309,16 +310,16 @@ def find_officials(doc: Document, units: list[dict]) -> list[dict]:
                 clause = (te, _clause_end(t, te, sent.end))
                 unit, _ = _unit_for(td, te, ts, mentions, clause, (sent.start, sent.end), ts)
             record(nm[0], nm[1], td, unit, unit is not None, te, nm[1])
-    _record_untitled(doc, v, cut, found, record)
+    _record_untitled(doc, v, cut, found, record, titles)
     return [found[k] for k in order]
 
 
-def _record_untitled(doc: Document, v: dict, cut: int, found: dict, record) -> None:
+def _record_untitled(doc: Document, v: dict, cut: int, found: dict, record, titles: PhraseHits) -> None:
     """People named with "đồng chí" or a rank but no title, who receive an award or act in the
     event: "trao Huân chương ... tặng đồng chí Nguyễn Văn A", "đồng chí B phát biểu chỉ đạo"."""
     t, f = doc.text, doc.folded
     for a in v["anchor"].finditer(t, 0, cut):
-        nm = _name_at(doc, a.end())
+        nm = _name_at(doc, a.end(), titles)
         if not nm or fold(" ".join(t[nm[0]:nm[1]].split())) in found:
             continue
         before = f[max(0, a.start() - 30):a.start()]

@@ -18,7 +18,7 @@ from collections import Counter
 from typing import Optional
 
 from .text import Document, fold
-from .units import _TITLE_BEFORE, Mention, _trailer_start, all_mentions, sentence_bounds, Index
+from .units import TITLE_BEFORE, Mention, trailer_start, sentence_bounds, Index
 
 _ROLE = re.compile(r"\b(pho\s+truong\s+(?:khoi|cum|khu\s+vuc)|pho\s+(?:khoi|cum)\s+truong|truong\s+(?:khoi|cum|khu\s+vuc)"
                    r"|khoi\s+truong|khoi\s+pho|cum\s+truong|cum\s+pho)\b")
@@ -76,15 +76,16 @@ def _cluster_name(clusters: list[dict], pos: int, default: Optional[str]) -> Opt
     return default
 
 
-def find_roles(doc: Document, units: list[dict], clusters: list[dict], year: Optional[int]) -> list[dict]:
+def find_roles(doc: Document, mentions: list[Mention], clusters: list[dict], year: Optional[int]) -> list[dict]:
+    """Cluster leadership by year (``mentions``: every unit mention, :func:`extract.units.read_mentions`)."""
     t, f = doc.text, doc.folded
     if not t.strip():
         return []
     # a national body (a ministry) owns clusters, it does not lead one: "được Bộ Công an phân công là đơn vị Cụm trưởng"
-    mentions = [m for m in all_mentions(doc) if m.name and m.kind != "central" and m.level != "tối cao"
+    mentions = [m for m in mentions if m.name and m.kind != "central" and m.level != "tối cao"
                 or (m.name and m.kind in ("vu", "cuc"))]
     index = Index(mentions)
-    cut = _trailer_start(doc)
+    cut = trailer_start(doc)
     counts = Counter(c.get("name") for c in clusters or [] if c.get("name"))
     main = counts.most_common(1)[0][0] if counts else None
     out: list[dict] = []
@@ -120,7 +121,7 @@ def find_roles(doc: Document, units: list[dict], clusters: list[dict], year: Opt
             elif _PERSON_DESC.match(gap) and re.search(r"[Đđ]ồng\s+chí|(?:tướng|tá)\s", t[clause0:last.start]) and \
                     re.fullmatch(r"\s*[,\-–]\s*", gap):
                 unit = last
-            elif _NAME_GAP.fullmatch(t[last.end:rm.start()]) and _TITLE_BEFORE.search(f[max(clause0, last.start - 40):last.start]):
+            elif _NAME_GAP.fullmatch(t[last.end:rm.start()]) and TITLE_BEFORE.search(f[max(clause0, last.start - 40):last.start]):
                 # "Viện trưởng VKSND tỉnh X Nguyễn Văn A, Cụm trưởng ...": the person's unit
                 unit = last
         if unit is None:

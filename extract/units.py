@@ -13,7 +13,7 @@ How a mention is read:
    "Viện kiểm sát nhân dân 06 tỉnh: A, B", "VKSND các huyện, thị xã, thành phố: A, B";
 3. lists of bodies without a place ("gồm 8 đơn vị: Viện Kiểm sát nhân dân, Thanh tra, ...")
    name the province's bodies (``... tỉnh``) or a procuracy's rooms.
-Every mention is kept for officials and roles (:func:`all_mentions`); find_units keeps
+Every mention is kept for officials and roles (:func:`read_mentions`); find_units keeps
 those that take part in the event, not the ones only cited as a cluster's owner
 ("Cụm thi đua số 2 - VKSND tỉnh X"), a council ("Hội đồng Thi đua - Khen thưởng VKSND
 tỉnh X"), an issuer ("Chỉ thị của Viện trưởng VKSND tối cao") or inside a slogan.
@@ -282,16 +282,13 @@ def _district_list(doc: Document, pos: int, level: Optional[str]):
 
 
 def _explicit_district_levels(doc: Document) -> dict:
-    cache = doc.__dict__.setdefault("_thidua_levels", None)
-    if cache is not None:
-        return cache
+    """Districts the article writes with their level somewhere ("thị xã Long Mỹ")."""
     out = {}
     for m in re.finditer(r"\b(huyen|thi\s+xa|thanh\s+pho)\s+", doc.folded):
         run = capitalised_run(doc.text, m.end())
         if run and len(run[0].split()) >= 2:
             lvl = {"huyen": "huyện", "thi xa": "thị xã", "thanh pho": "TP"}[" ".join(m.group(1).split())]
             out.setdefault(fold(run[0]), lvl)
-    doc.__dict__["_thidua_levels"] = out
     return out
 
 
@@ -719,7 +716,7 @@ def _pieces(text: str, start: int, end: int):
 
 
 # --------------------------------------------------------------------------- participation
-_TITLE_BEFORE = re.compile(
+TITLE_BEFORE = re.compile(
     r"(?:pho\s+)?(?:vien\s+truong|chanh\s+an|giam\s+doc|thu\s+truong|vu\s+truong|cuc\s+truong|chanh\s+van\s+phong"
     r"|truong\s+phong|chanh\s+thanh\s+tra|chu\s+tich|bi\s+thu|truong\s+ban|truong)(?:\s+thuong\s+truc|\s+phu\s+trach)?\s*,?\s*$")
 _CLUSTER_BEFORE = re.compile(r"(?:\b(?:cum|khoi)(?:\s+thi\s+dua)?(?:\s+so)?\s*[\divx]*)\s*[-–,]?\s*$")
@@ -731,17 +728,15 @@ _PERSON_MARK = re.compile(r"[Đđ]ồng\s+chí|\b(?:Đại|Thượng|Trung|Thi�
 _NAME_AFTER = re.compile(r"\s*,?\s*(?:[A-ZĐÀ-Ỹ][^\W\d_]*\s){1,3}[A-ZĐÀ-Ỹ][^\W\d_]*")
 
 
-def _quote_spans(text: str) -> list[tuple[int, int]]:
+def quote_spans(text: str) -> list[tuple[int, int]]:
     spans = []
     for m in re.finditer(r"“[^”\n]{0,400}(?:”|(?=\n)|$)", text):
         spans.append((m.start(), m.end()))
     return spans
 
 
-def _trailer_start(doc: Document) -> int:
-    cached = doc.__dict__.get("_thidua_trailer")
-    if cached is not None:
-        return cached
+def trailer_start(doc: Document) -> int:
+    """Where the page's trailer begins ("Tin khác", "Tin liên quan"): facts after it are not the article's."""
     lines = _trailer_lines()
     longest = max(len(l) for l in lines) + 4
     out = len(doc.text)
@@ -753,7 +748,6 @@ def _trailer_start(doc: Document) -> int:
         if key in lines:
             out = m.start()
             break
-    doc.__dict__["_thidua_trailer"] = out
     return out
 
 
@@ -787,8 +781,8 @@ class Index:
 
 def _mark_participants(doc: Document, ms: list[Mention]) -> None:
     t, f = doc.text, doc.folded
-    quotes = _quote_spans(t)
-    cut = _trailer_start(doc)
+    quotes = quote_spans(t)
+    cut = trailer_start(doc)
     for m in ms:
         if m.name is None:
             m.participant = False
@@ -804,7 +798,7 @@ def _mark_participants(doc: Document, ms: list[Mention]) -> None:
                 re.match(r"(?:Báo|Tạp\s+chí)\s", m.name) and _PUBLISHED_IN.search(before)):
             m.participant = False
             continue
-        tb = _TITLE_BEFORE.search(before)
+        tb = TITLE_BEFORE.search(before)
         person = False
         if tb:
             title_at = m.start - (len(before) - tb.start())
@@ -944,17 +938,13 @@ def _fill_unnamed(doc: Document, ms: list[Mention]) -> None:
 
 
 # --------------------------------------------------------------------------- API
-def all_mentions(doc: Document) -> list[Mention]:
-    """Every unit mention, participant or not (cached on the document)."""
-    cached = doc.__dict__.get("_thidua_units")
-    if cached is not None:
-        return cached
+def read_mentions(doc: Document) -> list[Mention]:
+    """Every unit mention, participant or not, in text order (officials, awards and roles read them)."""
     ms = _scan(doc)
     ms = _apply_lists(doc, ms)
     ms = _apply_place_lists(doc, ms)
     _fill_unnamed(doc, ms)
     _mark_participants(doc, ms)
-    doc.__dict__["_thidua_units"] = ms
     return ms
 
 
@@ -963,5 +953,6 @@ def as_dict(doc: Document, m: Mention) -> dict:
             "evidence": doc.evidence(m.start, m.end).as_dict()}
 
 
-def find_units(doc: Document) -> list[dict]:
-    return [as_dict(doc, m) for m in all_mentions(doc) if m.name and m.participant]
+def find_units(doc: Document, mentions: list[Mention]) -> list[dict]:
+    """The units taking part in the event, as dicts with their evidence."""
+    return [as_dict(doc, m) for m in mentions if m.name and m.participant]

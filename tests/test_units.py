@@ -3,16 +3,17 @@ import csv
 from pathlib import Path
 
 from extract.text import Document
-from extract.units import find_units
+from extract.units import find_units, read_mentions
 
 
 def names(text):
-    return [u["name"] for u in find_units(Document(text))]
+    doc = Document(text)
+    return [u["name"] for u in find_units(doc, read_mentions(doc))]
 
 
 def test_province_procuracy_variants_and_evidence():
     doc = Document("Ngày 5/3/2022, Viện KSND tỉnh Nghệ An tổ chức hội nghị. Lãnh đạo VKSDN tỉnh Hà Tĩnh dự.")
-    units = find_units(doc)
+    units = find_units(doc, read_mentions(doc))
     assert [u["name"] for u in units] == ["VKSND tỉnh Nghệ An", "VKSND tỉnh Hà Tĩnh"]
     first = units[0]
     assert doc.text[first["start"]:first["end"]] == first["surface"] == "Viện KSND tỉnh Nghệ An"
