@@ -109,3 +109,17 @@ def test_long_text_offsets_hold_to_the_end_and_stay_fast():
     assert last.text == "Cụm trưởng" and d.text[last.start_char:last.end_char] == "Cụm trưởng"
     assert last.start_char == text.rindex("Cụm trưởng") > 200_000
     assert elapsed < 5.0
+
+
+def test_evidence_sentences_are_sentences_cut_around_the_fact():
+    from extract.text import EVIDENCE_CHARS, Document
+
+    d = Document("Hội nghị diễn ra tại TP. Hồ Chí Minh. Đồng chí A phát biểu. " + "VKSND tỉnh X, " * 80 + "VKSND tỉnh Long An.")
+    assert [s.text for s in d.sentences][:2] == ["Hội nghị diễn ra tại TP. Hồ Chí Minh.", "Đồng chí A phát biểu."]
+    at = d.text.index("VKSND tỉnh Long An")
+    ev = d.evidence(at, at + len("VKSND tỉnh Long An"))
+    assert "VKSND tỉnh Long An" in ev.sentence and len(ev.sentence) <= EVIDENCE_CHARS
+    middle = d.text.index("VKSND tỉnh X", 600)
+    ev = d.evidence(middle, middle + 12)
+    # the fact near the middle: the words on either side of it are kept
+    assert d.text[middle - 150:middle + 162] in ev.sentence and len(ev.sentence) <= EVIDENCE_CHARS
