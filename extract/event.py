@@ -131,12 +131,15 @@ def _event_type(title_f: str, folded: str, lead: tuple[int, int]):
 def _period(title_f: str, title: str, doc: Document, lead: tuple[int, int], cue) -> Optional[str]:
     """The period as written: in the title, else right after the event cue, else in the lead."""
     rx = _patterns()["period"]
+    if cue:  # the period the event's own cue names ("tổng kết ... năm 2024, triển khai ... năm 2025")
+        m = rx.search(doc.folded, cue[0], min(len(doc.text), cue[1] + 150))
+        if m:
+            written = " ".join(doc.text[m.start():m.end()].split())
+            return written[0].lower() + written[1:]
     m = rx.search(title_f)
     if m:
         return " ".join(title[m.start():m.end()].split())
     spans = []
-    if cue:
-        spans.append((cue[0], min(len(doc.text), cue[1] + 150)))
     spans.append(lead)
     spans.append((lead[0], min(len(doc.text), lead[0] + 3000)))
     for s, e in spans:

@@ -48,7 +48,7 @@ _CUC_NUM = re.compile(r"\bCục\s+(\d{1,2})\b(?!\s*[/.]\d)(?!\s*[-–,(]?\s*(?:B
 _CAPCAO_CITY = {"Hà Nội": "Hà Nội", "Đà Nẵng": "Đà Nẵng", "Hồ Chí Minh": "TP Hồ Chí Minh"}
 _CAPCAO_NUM = {"1": "Hà Nội", "2": "Đà Nẵng", "3": "TP Hồ Chí Minh"}
 _SEP = re.compile(r"\s*[,;]\s*(?:va\s+)?|\s+va\s+")
-_LEVEL = re.compile(r"(?:cac\s+)?(tinh|huyen|thi\s+xa|quan|thanh\s+pho|tp)(?![\w])\.?\s*")
+_LEVEL = re.compile(r"(?:cac\s+)?(tinh|huyen|thi\s+xa|quan|thanh\s+pho|tp|phuong|xa)(?![\w])\.?\s*")
 _LEVEL_NAME = {"tinh": "tỉnh", "huyen": "huyện", "thi xa": "thị xã", "quan": "quận", "thanh pho": "TP", "tp": "TP", "tp.": "TP",
                "phuong": "phường", "xa": "xã"}
 _LIST_INTRO = re.compile(
@@ -565,7 +565,10 @@ def _scan(doc: Document) -> list[Mention]:
                                                                         "needs_person": bool(body and body.get("needs_person"))}))
                     first = False
                 claimed.append((m.start(), end))
-            # else: a generic phrase ("VKSND các tỉnh", "VKSND tỉnh, thành phố"): not a unit
+            else:
+                # a generic phrase ("VKSND các tỉnh", "VKSND tỉnh, thành phố"): not a unit itself, but
+                # the body of a list of places that may follow ("... gồm: Hà Nội, Huế", _apply_place_lists)
+                out.append(Mention(None, m.start(), end, kind, prefix=prefix, bare="generic"))
 
     out.sort(key=lambda x: (x.start, -x.end))
     return _attach_parents(doc, out)
@@ -664,7 +667,7 @@ def _apply_lists(doc: Document, ms: list[Mention]) -> list[Mention]:
         else:
             for m in inside:
                 m.extra["listed"] = True  # a member of the list
-                if m.bare:
+                if m.bare in ("list", "province"):
                     m.name = _name(m.prefix, "tỉnh", None)  # "Công an tỉnh"; levelless "Văn phòng Tỉnh ủy"
                     m.level = "tỉnh"
                     m.extra["list_bare"] = True  # its level is the block's (_fill_unnamed)
@@ -674,7 +677,9 @@ def _apply_lists(doc: Document, ms: list[Mention]) -> list[Mention]:
     return ms
 
 
-_PLACE_LIST_INTRO = re.compile(r"\b(?:bao\s+)?gom\s+(?:\d+|cac)\s+tinh(?:\s*,\s*thanh(?:\s+pho)?)?\s*:\s*")
+_PLACE_LIST_INTRO = re.compile(r"\b(?:(?:bao\s+)?gom\s+(?:\d+|cac)\s+tinh(?:\s*,\s*thanh(?:\s+pho)?)?|(?:bao\s+)?gom)\s*:\s*")
+# "các Văn phòng Đảng ủy: phường A, B", "06 Công an tỉnh: A, B": the body, then its places
+_BODY_COLON = re.compile(r"\s*:\s*")
 
 
 def _apply_place_lists(doc: Document, ms: list[Mention]) -> list[Mention]:
@@ -683,14 +688,21 @@ def _apply_place_lists(doc: Document, ms: list[Mention]) -> list[Mention]:
     body of each province ("Bảo hiểm xã hội tỉnh A")."""
     t, f = doc.text, doc.folded
     new = []
-    for intro in _PLACE_LIST_INTRO.finditer(f):
-        s0 = sentence_bounds(doc, intro.start())[0]
-        body = next((m for m in reversed(ms) if s0 <= m.start < intro.start() and not m.place
-                     and (m.kind == "central" and m.prefix.endswith(" Việt Nam") or (m.name is None and m.bare))), None)
-        if body is None:
-            continue
-        prefix = body.prefix[:-len(" Việt Nam")] if body.kind == "central" else body.prefix
-        items, _ = _province_list(doc, intro.end(), "tỉnh")
+    starts = [(intro.start(), intro.end()) for intro in _PLACE_LIST_INTRO.finditer(f)]
+    for m in ms:  # "các Văn phòng Đảng ủy: phường A, B"
+        colon = _BODY_COLON.match(f, m.end)
+        if m.name is None and m.bare and colon and t[m.end:colon.end()].strip() == ":" \
+                and re.search(r"\b(?:cac|\d+)\s+$", f[max(0, m.start - 8):m.start]):
+            starts.append((m.end, colon.end()))
+    for intro_start, intro_end in sorted(set(starts)):
+        s0 = sentence_bounds(doc, intro_start)[0]
+        body = next((m for m in reversed(ms) if s0 <= m.start < intro_start and m.end <= intro_start and not m.place
+                     and (m.kind in ("central", "national") and m.prefix.endswith(" Việt Nam")
+                          or (m.name is None and m.bare))), None)
+        if body is None or any(x.start >= intro_end and x.name and x.start < intro_end + 3 for x in ms):
+            continue  # no body before the list, or the list names bodies of its own ("gồm: Công an tỉnh, ...")
+        prefix = body.prefix[:-len(" Việt Nam")] if body.kind in ("central", "national") else body.prefix
+        items, _ = _place_items(doc, intro_end, _written_level(f, body.end, intro_start))
         for level, place, s, e in items:
             new.append(Mention(_name(prefix, level, place), s, e, body.kind if body.kind != "central" else "body",
                                prefix=prefix, level=level, place=place, extra={"listed": True}))
@@ -700,6 +712,47 @@ def _apply_place_lists(doc: Document, ms: list[Mention]) -> list[Mention]:
     ms = ms + [m for m in new if (m.start, m.end) not in taken]
     ms.sort(key=lambda x: (x.start, -x.end))
     return ms
+
+
+def _written_level(f: str, a: int, b: int) -> str:
+    """The level written between a body and its list ("các thành phố trực thuộc Trung ương" -> TP)."""
+    m = re.search(r"\b(tinh|thanh\s+pho|huyen|thi\s+xa|quan|phuong|xa)\b", f[a:b])
+    return _LEVEL_NAME[" ".join(m.group(1).split())] if m else "tỉnh"
+
+
+def _ward_name(text: str, pos: int):
+    """A ward's or commune's name: capitalised words, even one that also starts a title
+    ("phường Chánh Phú Hòa", not "Chánh án")."""
+    run = capitalised_run(text, pos, max_words=3)
+    if run is None:
+        m = re.compile(r"[^\W\d_]+ (?=[A-ZĐÀ-Ỹ])").match(text, pos)
+        rest = capitalised_run(text, m.end(), max_words=2) if m and m.group()[0].isupper() else None
+        run = (text[pos:rest[1]], rest[1]) if rest else None
+    return run
+
+
+def _place_items(doc: Document, pos: int, level: str):
+    """A list of places, each with its level word or the list's ("phường A, B và phường C";
+    "Hà Nội, TP.HCM, Huế"): [(level, place, start, end)], end."""
+    t, f = doc.text, doc.folded
+    current = [level]  # the level written last goes on: "phường A, B và phường C"
+
+    def member(p):
+        lm = _LEVEL.match(f, p)
+        if lm and t[lm.start():lm.start() + 1].islower() or (lm and lm.group(1) == "tp"):
+            current[0] = _LEVEL_NAME[" ".join(lm.group(1).split())]
+            p = lm.end()
+        lvl = current[0]
+        if lvl in ("tỉnh", "TP"):
+            pm = match_province(f, p)
+            if pm:
+                return ("TP" if is_central_city(pm[0]) else "tỉnh"), pm[0], pm[1]
+            if lvl == "tỉnh":
+                return None
+        run = _district_name(t, p, lvl) if lvl not in ("phường", "xã") else _ward_name(t, p)
+        return (lvl, run[0], run[1]) if run else None
+
+    return _walk_list(f, pos, member)
 
 
 def _pieces(text: str, start: int, end: int):
@@ -724,6 +777,7 @@ _COUNCIL_BEFORE = re.compile(r"hoi\s+dong(?:\s+thi\s+dua)?\s*[-–,]?\s*(?:khen\
 # a newspaper named only as where something is published: "đăng trên Báo X hoặc Tạp chí Y"
 _PUBLISHED_IN = re.compile(r"\b(?:tren|dang\s+tai|dang)\s+(?:(?:bao|tap\s+chi|trang)\b[^.;]{0,60}?(?:,|\bhoac\b|\bva\b)\s*)?$")
 _CITED_BEFORE = re.compile(r"\b(?:cua|thuoc|(?<!trong\s)do|theo|de\s+nghi|de\s+xuat|trinh|huong\s+dan)\s*$")
+_RECEIVES_AFTER = re.compile(r"\s*(?:duoc|nhan|dat|la\s+don\s+vi)\b")
 _PERSON_MARK = re.compile(r"[Đđ]ồng\s+chí|\b(?:Đại|Thượng|Trung|Thiếu)\s+(?:tướng|tá|úy)\b|\b(?:[Ôô]ng|[Bb]à)\s+[A-ZĐÀ-Ỹ]")
 _NAME_AFTER = re.compile(r"\s*,?\s*(?:[A-ZĐÀ-Ỹ][^\W\d_]*\s){1,3}[A-ZĐÀ-Ỹ][^\W\d_]*")
 
@@ -794,7 +848,10 @@ def _mark_participants(doc: Document, ms: list[Mention]) -> None:
         if s1 <= s0:
             s0 = max(0, m.start - 200)
         before = f[max(s0, m.start - 80):m.start]
-        if _CLUSTER_BEFORE.search(before) or _COUNCIL_BEFORE.search(before) or _CITED_BEFORE.search(before) or (
+        cited = _CITED_BEFORE.search(before)
+        if cited and cited.group().startswith("de") and _RECEIVES_AFTER.match(f, m.end):
+            cited = None  # "đề nghị Sở Tư pháp tỉnh X được nhận Bằng khen": a recipient, not a citation
+        if _CLUSTER_BEFORE.search(before) or _COUNCIL_BEFORE.search(before) or cited or (
                 re.match(r"(?:Báo|Tạp\s+chí)\s", m.name) and _PUBLISHED_IN.search(before)):
             m.participant = False
             continue
