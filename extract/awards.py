@@ -22,7 +22,10 @@ from .gazetteer import Phrases, PhraseHits
 from .text import Document, fold
 from .units import TITLE_BEFORE, Mention, trailer_start, sentence_bounds, Index
 
-_AFTER = re.compile(r"[\s”\"']*(?:\(\S+\)\s*)?(?:năm\s+\d{4}\s*)?(?:,\s*)?(?:cho|đối\s+với|là|tặng(?:\s+cho)?)\s+", re.I)
+# what stands between an award and its recipients: "(năm 2024), cho", "của Chủ tịch nước tặng"
+_AFTER = re.compile(r"[\s”\"']*(?:\(\S+\)\s*)?(?:năm\s+\d{4}\s*)?(?:của\s+[^,.;:]{1,40}?\s+)?(?:,\s*)?"
+                    r"(?:cho|đối\s+với|là|tặng(?:\s+cho)?)(?:\s*:)?\s+", re.I)
+_AND = re.compile(r"\s*(?:,|và)\s*")
 _GOM = re.compile(r"[^.;]{0,40}?\bgồm\s*(?:có\s*)?:\s*")
 _COUNT = re.compile(r"(?:\d+|một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười)\s+(?:đơn\s+vị|tập\s+thể|cá\s+nhân|đồng\s+chí|cán\s+bộ|công\s+chức)", re.I)
 _GENERIC = re.compile(r"(?:các|những|nhiều)\s+(?:đơn\s+vị|tập\s+thể|cá\s+nhân)", re.I)
@@ -281,7 +284,12 @@ def find_awards(doc: Document, mentions: list[Mention], phrases: Phrases, year: 
         yr = int(ym.group(1)) if ym else year
         recipients: list = []
         consumed = a["end"]
-        after = _AFTER.match(t, a["end"])
+        # "trao Huân chương A và Huân chương B ... tặng X": awards written together share what follows
+        tail = a["end"]
+        for b in spans:
+            if b["start"] > tail and _AND.fullmatch(t, tail, b["start"]):
+                tail = b["end"]
+        after = _AFTER.match(t, a["end"]) or (_AFTER.match(t, tail) if tail > a["end"] else None)
         gom = _GOM.match(t, a["end"])
         if gom:
             q = gom.end()
@@ -325,6 +333,8 @@ def find_awards(doc: Document, mentions: list[Mention], phrases: Phrases, year: 
                 named = [x for x in people if clause_start <= x[0] and x[1] <= a["start"]]
                 if not before and not named and _GENERIC.search(t, clause_start, a["start"]):
                     before = ["skip"]  # "nhiều tập thể, cá nhân được ... tặng Bằng khen": no one named
+                elif before and _GENERIC.search(t, before[-1].end, a["start"]):
+                    before = ["skip"]  # "đề nghị X đăng danh sách các cá nhân đề nghị tặng ...": not X
                 if named and _PASSIVE.search(t, named[-1][1], a["start"]):
                     before = list(dict.fromkeys(n for _, _, n in named))
                 if not before and not named and _PASSIVE.search(t, clause_start, a["start"]):
