@@ -399,179 +399,226 @@ def _written_name_end(text: str, pos: int, claimed: "_Claimed", max_words: int =
     return end
 
 
+class _Scan:
+    """What one scan of an article has read so far: its mentions and the characters they claim."""
+
+    def __init__(self, doc: Document):
+        self.doc, self.t, self.f = doc, doc.text, doc.folded
+        self.out: list[Mention] = []
+        self.claimed = _Claimed(len(doc.text))
+        # named departments are the Supreme Procuracy's only in articles of the procuracy
+        self.procuracy = re.search(_PROC, doc.text) is not None
+
+    def add(self, m: Mention) -> None:
+        self.out.append(m)
+        self.claimed.append((m.start, m.end))
+
+
+# Departments and rooms by number; a room may be written by name with its number:
+# "Phòng Thực hành quyền công tố ... (Phòng 3)". Earlier entries win at one place.
+_NUMBERED = ((_VU_NUM, "Vụ", "vu", None), (_ROOM_NAMED, "Phòng", "room", None), (_ROOM, "Phòng", "room", None),
+             (_CUC_NUM, "Cục", "cuc", None), (_OFFICE, None, "office", None),
+             (_VIEN_NUM, "Viện", "room", {"high": True}))
+
+
+@lru_cache(maxsize=1)
+def _heads() -> tuple:
+    """Every head of a unit, in priority order: (reader, its regex, its data). Fixed names come
+    first (they contain words such as "Kiểm sát" and "Thành phố"), then departments, the military
+    and high-level procuracies, then the bodies of the grammar (extract/data/bodies.yml)."""
+    entries = [(_read_fixed, rx, b) for rx, b in _bodies()["fixed"]]
+    entries.append((_read_named_department, _VU_NAMED, None))
+    entries += [(_read_numbered, rx, (head, kind, extra)) for rx, head, kind, extra in _NUMBERED]
+    entries.append((_read_military, re.compile(_MIL), None))
+    entries.append((_read_high_court_short, _CAPCAO_SHORT, None))
+    entries.append((_read_placed, re.compile(_PROC), {"canonical": "VKSND", "kind": "vks", "procuracy": True}))
+    entries += [(_read_placed, rx, b) for rx, b in _bodies()["placed"]]
+    return tuple(entries)
+
+
+@lru_cache(maxsize=1)
+def _fixed_names() -> re.Pattern:
+    """The fixed names (national bodies among them) as one alternation."""
+    return re.compile("|".join(f"(?:{re.sub(r'[(][?]P<[^>]+>', '(?:', rx.pattern)})" for rx, _ in _bodies()["fixed"]))
+
+
 def _scan(doc: Document) -> list[Mention]:
-    t, f = doc.text, doc.folded
-    out: list[Mention] = []
-    claimed = _Claimed(len(t))
+    """Read the article's units in one ordered pass over the heads' matches: leftmost first, and at
+    one place the head of highest priority; each head is read by its reader, and where a reader
+    declines (a department of another body, a body written in lower case) the next head at that
+    place is tried. (The matches are gathered per head: each compiled pattern scans in C with its
+    literal prefix, several times faster than one alternation of every head.)"""
+    entries = _heads()
+    st = _Scan(doc)
+    found = sorted((m.start(), i, m) for i, (_, rx, _) in enumerate(entries) for m in rx.finditer(st.t))
+    pos = 0
+    for start, i, own in found:
+        if start < pos or st.claimed.overlaps(own.start(), own.end()):
+            continue
+        reader, _, data = entries[i]
+        if reader(st, own, data):
+            pos = own.end()
+    st.out.sort(key=lambda x: (x.start, -x.end))
+    return _attach_parents(doc, st.out)
 
-    def add(m: Mention):
-        out.append(m)
-        claimed.append((m.start, m.end))
 
-    # fixed names first (they contain words such as "Kiểm sát" and "Thành phố")
-    for rx, b in _bodies()["fixed"]:
-        for m in rx.finditer(t):
-            if _overlaps(claimed, m.start(), m.end()):
-                continue
-            if b.get("not_after") and b["not_after"].search(t, max(0, m.start() - 30), m.start()):
-                continue
-            name = b["canonical"] or " ".join(m.group().split())
-            end = m.end()
-            if b.get("of"):  # "Cục Công tác đảng và công tác chính trị, Bộ Công an"
-                of = re.compile(r"\s*,?\s*(?:" + b["of"] + r")").match(t, end)
-                if of:
-                    name, end = f"{name} {' '.join(of.group().strip(' ,').split())}", of.end()
-            # a fixed name is whole: no procuracy parent is attached to it. A national body
-            # takes part through a named leader ("Thứ trưởng Bộ Tư pháp X"), like a Tỉnh ủy.
-            add(Mention(name, m.start(), end, b.get("kind", "body"), prefix=name,
-                        extra={"parent": name, "needs_person": b.get("kind") == "central"}))
+def _read_fixed(st: _Scan, m: re.Match, b: dict) -> bool:
+    t = st.t
+    if b.get("not_after") and b["not_after"].search(t, max(0, m.start() - 30), m.start()):
+        return False
+    name = b["canonical"] or " ".join(m.group().split())
+    end = m.end()
+    if b.get("of"):  # "Cục Công tác đảng và công tác chính trị, Bộ Công an"
+        of = re.compile(r"\s*,?\s*(?:" + b["of"] + r")").match(t, end)
+        if of:
+            name, end = f"{name} {' '.join(of.group().strip(' ,').split())}", of.end()
+    # a fixed name is whole: no procuracy parent is attached to it. A national body
+    # takes part through a named leader ("Thứ trưởng Bộ Tư pháp X"), like a Tỉnh ủy.
+    st.add(Mention(name, m.start(), end, b.get("kind", "body"), prefix=name,
+                   extra={"parent": name, "needs_person": b.get("kind") == "central"}))
+    return True
 
-    # named departments of the Supreme Procuracy: "Vụ Thi đua - Khen thưởng (Vụ 16)"
+
+def _read_named_department(st: _Scan, m: re.Match, _data) -> bool:
+    """"Vụ Thi đua - Khen thưởng (Vụ 16)" -> Vụ 16; another body's "Vụ Pháp chế" as written."""
+    t, f = st.t, st.f
+    head = "vu" if m.group("head") == "Vụ" else "cuc"
+    if not st.procuracy:
+        # another body's department keeps its written name; a national body written right
+        # after it becomes its parent (_attach_parents). Bodies of the grammar come first.
+        if any(rx.match(t, m.start()) for rx, _ in _bodies()["placed"]):
+            return False
+        end = _written_name_end(t, m.end(), st.claimed)
+        parent = _fixed_names().search(t, m.end(), end + 60)
+        parent = parent if parent and parent.start() < end else None
+        if parent:  # "Vụ Tổ chức cán bộ Thanh tra Chính phủ": the name stops where its parent begins
+            end = len(t[:parent.start()].rstrip(" ,-–("))
+        if end <= m.end():
+            return False
+        written = " ".join(t[m.start():end].split())
+        st.add(Mention(written, m.start(), end, head, prefix=written))
+        return True
+    window = f[m.end():m.end() + 160]
+    cut = re.search(r"vksnd|vien\s+kiem\s+sat|vien\s+ksnd|\btand\b|\btoa\s+an\b|[;.()\n]"
+                    r"|(?:\s+va|\s*,)\s+(?=(?:van\s+phong|vu|cuc|phong|thanh\s+tra|vien|bao|tap\s+chi|truong)\s)", window)
+    name_f = window[:cut.start()] if cut else window
+    mi = _MINISTRY_DEP.match(t, m.end())
+    if mi and not re.search(r"\b(?:tỉnh|huyện|thành\s+phố|TP|quận|thị\s+xã)\b", mi.group("n")):
+        # a ministry's own department ("Vụ Thi đua - Khen thưởng (Bộ Tư pháp)", "Cục Tổ chức
+        # cán bộ, Bộ Công an"): its written name and ministry, never the procuracy's number
+        written = f"{m.group('head')} {' '.join(mi.group('n').split())} {' '.join(mi.group('bo').split())}"
+        st.add(Mention(written, m.start(), mi.end(), head, prefix=written,
+                       extra={"parent": " ".join(mi.group("bo").split())}))
+        return True
     deps = _departments()
-    procuracy = re.search(_PROC, t) is not None
-    for m in _VU_NAMED.finditer(t):
-        if _overlaps(claimed, m.start(), m.end()):
-            continue
-        if not procuracy:
-            # another body's department keeps its written name; a national body written right
-            # after it becomes its parent (_attach_parents). Bodies of the grammar come first.
-            if any(rx.match(t, m.start()) for rx, _ in _bodies()["placed"]):
-                continue
-            end = _written_name_end(t, m.end(), claimed)
-            if end > m.end():
-                written = " ".join(t[m.start():end].split())
-                add(Mention(written, m.start(), end, "vu" if m.group("head") == "Vụ" else "cuc", prefix=written))
-            continue
-        window = f[m.end():m.end() + 160]
-        cut = re.search(r"vksnd|vien\s+kiem\s+sat|vien\s+ksnd|\btand\b|\btoa\s+an\b|[;.()\n]"
-                        r"|(?:\s+va|\s*,)\s+(?=(?:van\s+phong|vu|cuc|phong|thanh\s+tra|vien|bao|tap\s+chi|truong)\s)", window)
-        name_f = window[:cut.start()] if cut else window
-        mi = _MINISTRY_DEP.match(t, m.end())
-        if mi and not re.search(r"\b(?:tỉnh|huyện|thành\s+phố|TP|quận|thị\s+xã)\b", mi.group("n")):
-            # a ministry's own department ("Vụ Thi đua - Khen thưởng (Bộ Tư pháp)", "Cục Tổ chức
-            # cán bộ, Bộ Công an"): its written name and ministry, never the procuracy's number
-            written = f"{m.group('head')} {' '.join(mi.group('n').split())} {' '.join(mi.group('bo').split())}"
-            add(Mention(written, m.start(), mi.end(), "vu" if m.group("head") == "Vụ" else "cuc",
-                        prefix=written, extra={"parent": " ".join(mi.group("bo").split())}))
-            continue
-        if not any(name_f.startswith(h) for h in deps["head_words"]):
-            continue
-        court = re.compile(r"\s*[,\-–]?\s*(?:tand|toa\s+an\s+nhan\s+dan)\s+toi\s+cao\b").match(f, m.end() + len(name_f.rstrip(" ,-–")))
-        if court:
-            # the numbers are the procuracy's: another body's department keeps its written name
-            written = " ".join(t[m.start():m.end() + len(name_f.rstrip(" ,-–"))].split())
-            name = f"{written} TAND tối cao"
-            add(Mention(name, m.start(), court.end(), "vu", prefix=written, extra={"parent": "TAND tối cao"}))
-            continue
-        table = deps["departments"] if m.group("head") == "Vụ" else deps["offices"]
-        number = None
-        for d in table:
-            if d.get("head", "vu") != ("vu" if m.group("head") == "Vụ" else "cuc"):
-                continue
-            if any(all(re.search(r"\b" + w + r"\b", name_f) for w in alt) for alt in d["any"]):
-                number = d["name"]
-                break
-        if not number:
-            continue
-        end = m.end() + len(name_f.rstrip(" ,"))
-        par = re.compile(r"\s*\(\s*(?:Vụ|Cục)\s+\d+\s*\)").match(t, end)
-        if par:
-            end = par.end()
-        add(Mention(number, m.start(), end, "vu" if m.group("head") == "Vụ" else "cuc", prefix=number))
+    if not any(name_f.startswith(h) for h in deps["head_words"]):
+        return False
+    court = re.compile(r"\s*[,\-–]?\s*(?:tand|toa\s+an\s+nhan\s+dan)\s+toi\s+cao\b").match(f, m.end() + len(name_f.rstrip(" ,-–")))
+    if court:
+        # the numbers are the procuracy's: another body's department keeps its written name
+        written = " ".join(t[m.start():m.end() + len(name_f.rstrip(" ,-–"))].split())
+        st.add(Mention(f"{written} TAND tối cao", m.start(), court.end(), "vu", prefix=written,
+                       extra={"parent": "TAND tối cao"}))
+        return True
+    table = deps["departments"] if head == "vu" else deps["offices"]
+    number = next((d["name"] for d in table if d.get("head", "vu") == head
+                   and any(all(re.search(r"\b" + w + r"\b", name_f) for w in alt) for alt in d["any"])), None)
+    if not number:
+        return False
+    end = m.end() + len(name_f.rstrip(" ,"))
+    par = re.compile(r"\s*\(\s*(?:Vụ|Cục)\s+\d+\s*\)").match(t, end)
+    if par:
+        end = par.end()
+    st.add(Mention(number, m.start(), end, head, prefix=number))
+    return True
 
-    # Departments and rooms by number; a room may be written by name with its number:
-    # "Phòng Thực hành quyền công tố ... (Phòng 3)". Order matters: earlier claims win.
-    numbered = ((_VU_NUM, "Vụ", "vu", None), (_ROOM_NAMED, "Phòng", "room", None), (_ROOM, "Phòng", "room", None),
-                (_CUC_NUM, "Cục", "cuc", None), (_OFFICE, None, "office", None),
-                (_VIEN_NUM, "Viện", "room", {"high": True}))
-    for pattern, head, kind, extra in numbered:
-        for m in pattern.finditer(t):
-            if _overlaps(claimed, m.start(), m.end()):
-                continue
-            name = f"{head} {m.group(1)}" if head else " ".join(m.group("o").split())
-            add(Mention(name, m.start(), m.end(), kind, prefix=name, **({"extra": dict(extra)} if extra else {})))
 
-    # the military procuracy
-    for m in re.finditer(_MIL, t):
-        if _overlaps(claimed, m.start(), m.end()):
-            continue
-        n = re.compile(r"\s+(?:[Tt]rung\s+ương|TW)\b").match(t, m.end())
-        if n:
-            add(Mention("VKS quân sự trung ương", m.start(), n.end(), "vks", prefix="VKS quân sự", level="trung ương"))
-            continue
-        n = re.compile(r"\s+(Quân\s+khu\s+\d+|Quân\s+chủng\s+[A-ZĐ]\w*(?:\s+[a-zđ]\w*)*|Bộ\s+Quốc\s+phòng|[Kk]hu\s+vực\s+\d+)").match(t, m.end())
-        if n:
-            what = " ".join(n.group(1).split())
-            if what[0] == "K":
-                what = "k" + what[1:]
-            add(Mention("VKS quân sự " + what, m.start(), n.end(), "vks", prefix="VKS quân sự"))
-            # "Viện kiểm sát quân sự khu vực 41 và 42", "Quân khu 1, 2 và 3"
-            head = re.match(r"\D+", what).group()
-            p = n.end()
-            while True:
-                more = re.compile(r"\s*(?:,|và)\s*(\d+)\b(?!\s*[/.]\d)").match(t, p)
-                if not more:
-                    break
-                add(Mention(f"VKS quân sự {head}{more.group(1)}", more.start(1), more.end(), "vks", prefix="VKS quân sự"))
-                p = more.end()
+def _read_numbered(st: _Scan, m: re.Match, data) -> bool:
+    head, kind, extra = data
+    name = f"{head} {m.group(1)}" if head else " ".join(m.group("o").split())
+    st.add(Mention(name, m.start(), m.end(), kind, prefix=name, **({"extra": dict(extra)} if extra else {})))
+    return True
 
-    for m in _CAPCAO_SHORT.finditer(t):
-        if not _overlaps(claimed, m.start(), m.end()):
-            add(Mention(f"VKSND cấp cao tại {_CAPCAO_NUM[m.group(1)]}", m.start(), m.end(), "vks", prefix="VKSND",
-                        level="cấp cao", place=_CAPCAO_NUM[m.group(1)]))
 
-    heads = [(re.compile(_PROC), "VKSND", "vks", None)] + [
-        (rx, b["canonical"], b.get("kind") or _KIND_OF_BODY.get(b["canonical"], "body"), b) for rx, b in _bodies()["placed"]]
-    for rx, prefix, kind, body in heads:
-        for m in rx.finditer(t):
-            if _overlaps(claimed, m.start(), m.end()):
-                continue
-            if body is not None and not t[m.start()].isupper() and body["canonical"] != "Ban Thi đua - Khen thưởng" \
-                    and not body.get("lower_ok"):
-                continue
-            head_end = m.end()
-            surface = m.group()
-            if kind == "vks" and (surface.endswith("TC") or fold(surface).endswith("toi cao")):
-                add(Mention(f"{prefix} tối cao", m.start(), head_end, kind, prefix=prefix, level="tối cao"))
-                continue
-            if body is not None and body.get("central"):
-                c = re.compile(r"\s+" + body["central"]).match(t, head_end)
-                if c:
-                    add(Mention(f"{prefix} Trung ương", m.start(), c.end(), kind, prefix=prefix, level="trung ương"))
-                    continue
-            allow_high = kind in ("vks", "court")
-            items, end = _parse_place(doc, head_end, allow_high)
-            if items == "bare":
-                bare = body.get("bare", "list") if body is not None else "list"
-                if bare == "province" and re.search(r"\b(?:cac|nhung|moi)\s+$", f[max(0, m.start() - 8):m.start()]):
-                    add(Mention(None, m.start(), head_end, kind, prefix=prefix))  # "các Cục THADS trong Cụm": generic
-                elif bare == "province":
-                    add(Mention(_name(prefix, "tỉnh", None), m.start(), head_end, kind, prefix=prefix, level="tỉnh",
-                                extra={"needs_person": bool(body.get("needs_person"))}))
-                elif bare == "district":
-                    add(Mention(_name(prefix, "huyện", None), m.start(), head_end, kind, prefix=prefix, level="huyện",
-                                extra={"needs_person": bool(body.get("needs_person"))}))
-                elif bare == "central":
-                    add(Mention(prefix, m.start(), head_end, kind, prefix=prefix, level="trung ương",
-                                extra={"needs_person": bool(body.get("needs_person"))}))
-                else:
-                    add(Mention(None, m.start(), head_end, kind, prefix=prefix, bare=bare))
-            elif items:
-                first = True
-                for level, place, s, e in items:
-                    start = m.start() if first else s
-                    out.append(Mention(_name(prefix, level, place), start, e, kind, prefix=prefix,
-                                       level=level, place=place, extra={"listed": len(items) > 1,
-                                                                        "needs_person": bool(body and body.get("needs_person"))}))
-                    first = False
-                claimed.append((m.start(), end))
-            else:
-                # a generic phrase ("VKSND các tỉnh", "VKSND tỉnh, thành phố"): not a unit itself, but
-                # the body of a list of places that may follow ("... gồm: Hà Nội, Huế", _apply_place_lists)
-                out.append(Mention(None, m.start(), end, kind, prefix=prefix, bare="generic"))
+def _read_military(st: _Scan, m: re.Match, _data) -> bool:
+    """The military procuracy: "VKS quân sự trung ương", "... Quân khu 1, 2 và 3", "... khu vực 41"."""
+    t = st.t
+    n = re.compile(r"\s+(?:[Tt]rung\s+ương|TW)\b").match(t, m.end())
+    if n:
+        st.add(Mention("VKS quân sự trung ương", m.start(), n.end(), "vks", prefix="VKS quân sự", level="trung ương"))
+        return True
+    n = re.compile(r"\s+(Quân\s+khu\s+\d+|Quân\s+chủng\s+[A-ZĐ]\w*(?:\s+[a-zđ]\w*)*|Bộ\s+Quốc\s+phòng|[Kk]hu\s+vực\s+\d+)").match(t, m.end())
+    if not n:
+        return False
+    what = " ".join(n.group(1).split())
+    if what[0] == "K":
+        what = "k" + what[1:]
+    st.add(Mention("VKS quân sự " + what, m.start(), n.end(), "vks", prefix="VKS quân sự"))
+    head = re.match(r"\D+", what).group()
+    p = n.end()
+    while True:
+        more = re.compile(r"\s*(?:,|và)\s*(\d+)\b(?!\s*[/.]\d)").match(t, p)
+        if not more:
+            break
+        st.add(Mention(f"VKS quân sự {head}{more.group(1)}", more.start(1), more.end(), "vks", prefix="VKS quân sự"))
+        p = more.end()
+    return True
 
-    out.sort(key=lambda x: (x.start, -x.end))
-    return _attach_parents(doc, out)
+
+def _read_high_court_short(st: _Scan, m: re.Match, _data) -> bool:
+    place = _CAPCAO_NUM[m.group(1)]
+    st.add(Mention(f"VKSND cấp cao tại {place}", m.start(), m.end(), "vks", prefix="VKSND", level="cấp cao", place=place))
+    return True
+
+
+def _read_placed(st: _Scan, m: re.Match, body: dict) -> bool:
+    """A body of the grammar and what follows it: its level and place, a list of places, or nothing."""
+    t, f = st.t, st.f
+    prefix = body["canonical"]
+    kind = body.get("kind") or _KIND_OF_BODY.get(prefix, "body")
+    if not body.get("procuracy") and not t[m.start()].isupper() and prefix != "Ban Thi đua - Khen thưởng" \
+            and not body.get("lower_ok"):
+        return False
+    head_end = m.end()
+    surface = m.group()
+    needs_person = bool(body.get("needs_person"))
+    if kind == "vks" and (surface.endswith("TC") or fold(surface).endswith("toi cao")):
+        st.add(Mention(f"{prefix} tối cao", m.start(), head_end, kind, prefix=prefix, level="tối cao"))
+        return True
+    if body.get("central"):
+        c = re.compile(r"\s+" + body["central"]).match(t, head_end)
+        if c:
+            st.add(Mention(f"{prefix} Trung ương", m.start(), c.end(), kind, prefix=prefix, level="trung ương"))
+            return True
+    items, end = _parse_place(st.doc, head_end, kind in ("vks", "court"))
+    if items == "bare":
+        st.add(_bare_mention(body, prefix, kind, m.start(), head_end, f, needs_person))
+    elif items:
+        for i, (level, place, s, e) in enumerate(items):
+            st.out.append(Mention(_name(prefix, level, place), m.start() if i == 0 else s, e, kind, prefix=prefix,
+                                  level=level, place=place,
+                                  extra={"listed": len(items) > 1, "needs_person": needs_person}))
+        st.claimed.append((m.start(), end))
+    else:
+        # a generic phrase ("VKSND các tỉnh", "VKSND tỉnh, thành phố"): not a unit itself, but
+        # the body of a list of places that may follow ("... gồm: Hà Nội, Huế", _apply_place_lists)
+        st.out.append(Mention(None, m.start(), end, kind, prefix=prefix, bare="generic"))
+    return True
+
+
+def _bare_mention(body: dict, prefix: str, kind: str, start: int, end: int, f: str, needs_person: bool) -> Mention:
+    """A body written without a place: what its `bare` rule in bodies.yml makes of it."""
+    bare = body.get("bare", "list")
+    extra = {"needs_person": needs_person}
+    if bare == "province" and re.search(r"\b(?:cac|nhung|moi)\s+$", f[max(0, start - 8):start]):
+        return Mention(None, start, end, kind, prefix=prefix)  # "các Cục THADS trong Cụm": generic
+    if bare == "province":
+        return Mention(_name(prefix, "tỉnh", None), start, end, kind, prefix=prefix, level="tỉnh", extra=extra)
+    if bare == "district":
+        return Mention(_name(prefix, "huyện", None), start, end, kind, prefix=prefix, level="huyện", extra=extra)
+    if bare == "central":
+        return Mention(prefix, start, end, kind, prefix=prefix, level="trung ương", extra=extra)
+    return Mention(None, start, end, kind, prefix=prefix, bare=bare)
 
 
 _PARENT_GAP = re.compile(r"\s*[\-–(]?\s*")
