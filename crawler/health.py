@@ -253,7 +253,7 @@ def record(db, run_id: Optional[int], m: Metrics, flags: dict[str, str], verifie
     first = not verified and stored - m.new_articles <= 0
     found = None
     if first:
-        examples = [u for (u,) in db.execute("SELECT url FROM pages WHERE source = ? AND is_article = 1"
+        examples = [u for (u,) in db.execute("SELECT final_url FROM pages WHERE source = ? AND is_article = 1"
                                              " ORDER BY id DESC LIMIT 3", [m.source]).fetchall()]
         found = (f"{m.listing_ok} of {m.listing_pages} listing/feed/sitemap pages read, {m.article_links} article "
                  f"links, {m.new_articles} new articles" + (f", e.g. {', '.join(examples)}" if examples else ""))
