@@ -150,3 +150,26 @@ def test_sources_add_dry_run_and_bad_input(mirror, tmp_path):
     assert proc.returncode == 1 and "home page answered 404" in proc.stderr
     proc = _thidua("sources", "add", "ftp://example", "--name", "x", env=env)
     assert proc.returncode == 1 and "not an http(s) URL" in proc.stderr
+
+
+@pytest.mark.parametrize("args", [["sources"], ["sources", "add"], ["sources", "list"], ["update"]])
+def test_sources_commands_document_themselves(args):
+    from click.testing import CliRunner
+
+    from thidua.cli import cli
+
+    result = CliRunner().invoke(cli, [*args, "--help"])
+    assert result.exit_code == 0 and "Usage:" in result.output
+    if args == ["update"]:
+        assert "--check" in result.output
+
+
+def test_sources_list_names_a_config_that_does_not_load(tmp_path):
+    sources_dir = tmp_path / "sources"
+    sources_dir.mkdir()
+    (sources_dir / "hong.yml").write_text("name: hong\nbase_url: https://vkstinh.example\n", encoding="utf-8")
+    proc = _thidua("sources", "list", "--db", str(tmp_path / "none.db"), env=_env(sources_dir))
+    assert proc.returncode == 1
+    line = next(l for l in proc.stdout.splitlines() if l.startswith("hong\t"))
+    assert "INVALID" in line and "field 'domain'" in line
+    assert "baovephapluat\tunverified" in proc.stdout   # the others are still listed

@@ -120,6 +120,12 @@ def test_a_site_that_changes_its_markup_or_answers_403_is_flagged(mirror, tmp_pa
     assert [(r[1], r[2]) for r in runs] == [("mirror_vkstv", "ok"), ("mirror_vkstv", "flagged")]
     assert runs[1][3] == flag and kind in json.loads(runs[1][4])
 
+    # Datasette shows the flagged row.
+    from kb_datasette import get_json
+
+    shown = get_json(db, "/thidua/source_health.json?_shape=array&status=flagged")
+    assert [(r["source"], r["flags"]) for r in shown] == [("mirror_vkstv", flag)]
+
     # The site is back to normal: the next run is healthy again.
     mirror.set_markup("vkstv", 1)
     mirror.forbid("vkstv", False)

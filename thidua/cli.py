@@ -390,6 +390,7 @@ def demo(db_path, serve, host, port):
     with MirrorServer() as mirror:
         click.echo(f"mirror: serving the offline sites at {mirror.url}", err=True)
         stats = _run_crawl(db_path=db_path, source_names=mirror_source_names(), mirror_url=mirror.url)
+        _report_health(db_path, stats.get("run_id"))
         click.echo(f"crawl: {json.dumps(stats, ensure_ascii=False)}", err=True)
     stats = run_build(db_path, extract_page, progress=None)
     click.echo(f"build: {json.dumps(stats, ensure_ascii=False)}", err=True)
