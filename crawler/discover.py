@@ -156,7 +156,8 @@ def relative(url: str, base_url: str) -> str:
 YEAR = re.compile(r"^(19|20)\d{2}$")
 MONTH_DAY = re.compile(r"^\d{1,2}$")
 NUMBER = re.compile(r"^\d+$")
-SLUG_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*-\d{2,}(\.html?|\.aspx|\.php)?$")
+# <slug>-<id>, the id maybe after a short prefix: -149580, -t9017, -post123
+SLUG_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*-(?:[a-z]{1,4})?\d{2,}(\.html?|\.aspx|\.php)?$")
 SLUG_PAGE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*(\.html?|\.aspx|\.php)$")
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 WORDY = re.compile(r"^[A-Za-z0-9_.-]+$")
@@ -203,7 +204,7 @@ def _kind_regex(kind: str) -> str:
     if kind in TOKEN_REGEX:
         return TOKEN_REGEX[kind]
     if kind.startswith("slug-id"):
-        return r"[a-z0-9-]+-\d+" + re.escape(kind[len("slug-id"):])
+        return r"[a-z0-9-]+-[a-z]{0,4}\d+" + re.escape(kind[len("slug-id"):])
     return r"[a-z0-9-]+" + re.escape(kind[len("slug"):])
 
 
@@ -243,34 +244,51 @@ class Pattern:
     share: float              # of all candidate paths
 
 
+def _family(shape) -> tuple:
+    """Shapes that are one kind of article page: <slug>-<id> or date-path pages under one or more
+    section levels form one family (/<section>/[<sub>/]<slug>-<id>.html); other shapes stand alone."""
+    depth, tail = _leading_sections(shape)
+    kinds = [k for k in tail if k != "/"]
+    if depth >= 1 and kinds and (kinds[-1].startswith("slug-id") or "year" in kinds):
+        return ("sections",) + tuple(tail)
+    return tuple(shape)
+
+
 def learn_pattern(paths: list[str], min_links: int = 3) -> Optional[Pattern]:
     """The article pattern most article-like paths share, as a regex on the path after base_url.
 
     Paths are grouped by shape (year/month/day segments, numbers, slugs with an id, ``.html``
-    pages...); the group with the highest count x article-likeness wins. A segment with one
-    value across the whole group stays literal (``/tin-tuc/...``), others become a class.
+    pages...; section levels before a slug with an id count as one family); the group with the
+    highest count x article-likeness wins. A segment with one value across the whole group stays
+    literal (``/tin-tuc/...``), others become a class.
     """
     paths = list(dict.fromkeys(p.split("?", 1)[0].split("#", 1)[0] for p in paths if p))
-    groups: dict[tuple, list[str]] = defaultdict(list)
+    groups: dict[tuple, dict[tuple, list[str]]] = defaultdict(lambda: defaultdict(list))
     for path in paths:
         shape = _shape(path)
         if shape:
-            groups[shape].append(path)
-    best = max(groups.items(), key=lambda kv: (len(kv[1]) * _article_likeness(kv[0]), len(kv[1])), default=None)
-    if best is None or len(best[1]) < min_links or _article_likeness(best[0]) < 1.0:
+            groups[_family(shape)][shape].append(path)
+
+    def score(family):
+        shapes = groups[family]
+        n = sum(len(v) for v in shapes.values())
+        return n * max(_article_likeness(s) for s in shapes), n
+
+    best = max(groups, key=score, default=None)
+    if best is None:
         return None
-    shape, members = best
-    depth, tail = _leading_sections(shape)
-    kinds = [k for k in tail if k != "/"]
-    if kinds and (kinds[-1].startswith("slug-id") or "year" in kinds):
-        # Articles under one or more section levels (/<section>/[<sub>/]<slug>-<id>.html): one pattern.
-        depths = sorted({_leading_sections(other)[0] for other in groups
-                         if _leading_sections(other)[1] == tail and _leading_sections(other)[0] >= 1})
-        if depth >= 1 and len(depths) > 1:
-            sections = rf"(?:[a-z0-9-]+/){{{depths[0]},{depths[-1]}}}"
-            rest = "/".join(_kind_regex(k) for k in kinds)
-            regex = "^/" + sections + rest + ("/" if tail[-1] == "/" else "") + "$"
-            return _pattern(regex, shape, paths)
+    shapes = groups[best]
+    members = [p for v in shapes.values() for p in v]
+    shape = max(shapes, key=lambda s: len(shapes[s]))
+    if len(members) < min_links or _article_likeness(shape) < 1.0:
+        return None
+    depths = sorted({_leading_sections(s)[0] for s in shapes})
+    if len(depths) > 1:
+        tail = _leading_sections(shape)[1]
+        sections = rf"(?:[a-z0-9-]+/){{{depths[0]},{depths[-1]}}}"
+        rest = "/".join(_kind_regex(k) for k in tail if k != "/")
+        regex = "^/" + sections + rest + ("/" if tail[-1] == "/" else "") + "$"
+        return _pattern(regex, shape, paths)
     split = [[s for s in p.split("/") if s] for p in members]
     parts = []
     for i, kind in enumerate(k for k in shape if k != "/"):

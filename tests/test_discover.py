@@ -35,6 +35,12 @@ from crawler.sources import MIRROR_ORIGIN, load_source_file
       "/bai-viet/tong-ket-nam-2023-1301.html"],
      ["/bai-viet/", "/tin-hoat-dong.html", "/lien-he.html"],
      "/bai-viet/bai-moi-1400.html"),
+    # ids after a letter (vksndtc.gov.vn: -d<cat>-t<id>.html), under one or two section levels
+    (["/tin-tuc/tin-hoat-dong-vksnd-toi-cao/vien-kiem-sat-quan-su-phat-dong-d2-t9017.html",
+      "/tin-hoat-dong-vksnd-toi-cao/toa-dam-khoa-hoc-d2-t12469.html",
+      "/tin-tuc/cong-tac-kiem-sat/hoi-nghi-truc-tuyen-d10-t2914.html"],
+     ["/tin-tuc/tin-hoat-dong-vksnd-toi-cao", "/gioi-thieu.html"],
+     "/thong-tin/cong-tac-xay-dung-dang/so-ket-d32-t10106.html"),
 ])
 def test_learn_pattern_finds_the_article_shape(articles, others, must_match):
     pattern = learn_pattern(articles + others)
