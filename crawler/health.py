@@ -80,18 +80,18 @@ def error_kind(reason: Optional[str], status: Optional[int]) -> str:
 def has_title_and_date(response, selectors: Optional[dict] = None) -> bool:
     """Does an article page give a title and a date? The source's selectors when it has them
     (so a markup change shows), else the usual places (og:title, h1; article:published_time,
-    <time datetime>, then htmldate on the page)."""
+    <time datetime>, then htmldate's search of the page and its text)."""
     selectors = selectors or {}
     if selectors.get("title"):
-        title = " ".join(response.css(f"{selectors['title']} ::text").getall()).strip()
+        title = " ".join(n.xpath("string()").get() for n in response.css(selectors["title"])).strip()
     else:
         title = (response.css('meta[property="og:title"]::attr(content)').get()
                  or " ".join(response.css("h1 ::text").getall()).strip())
     if not title:
         return False
     if selectors.get("date"):
-        node = response.css(selectors["date"])
-        text = " ".join(node.css("::text").getall()) + " " + " ".join(node.css("::attr(datetime)").getall())
+        nodes = response.css(selectors["date"])
+        text = " ".join(n.xpath("string()").get() for n in nodes) + " " + " ".join(nodes.css("::attr(datetime)").getall())
         return bool(re.search(r"\d", text))
     if (response.css('meta[property="article:published_time"]::attr(content)').get()
             or response.css("time::attr(datetime)").get()):
@@ -99,7 +99,7 @@ def has_title_and_date(response, selectors: Optional[dict] = None) -> bool:
     from htmldate import find_date
 
     try:
-        return find_date(response.text, url=response.url, extensive_search=False) is not None
+        return find_date(response.text, url=response.url, original_date=True) is not None
     except Exception:  # htmldate on odd markup: no date
         return False
 

@@ -84,6 +84,22 @@ def test_nothing_new_for_longer_than_usual():
     assert check_new_articles(healthy(new_articles=0), daily[:2], NOW) is None   # too little history
 
 
+def test_title_and_date_from_the_selectors_or_the_page():
+    from scrapy.http import HtmlResponse
+
+    from crawler.health import has_title_and_date
+
+    page = HtmlResponse("https://vkstinh.example/tin/a-1.html", encoding="utf-8", body=(
+        '<html><body><h1 class="t">Cụm thi đua <b>số 4</b></h1><div class="d"><span>12/03/2024 08:30</span></div>'
+        "<p>" + "Hội nghị tổng kết công tác thi đua. " * 20 + "</p></body></html>").encode("utf-8"))
+    assert has_title_and_date(page, {"title": "h1.t, h2.t", "date": "div.d"})
+    assert not has_title_and_date(page, {"title": "h1.post-title", "date": "div.d"})   # the markup changed
+    assert not has_title_and_date(page, {"title": "h1.t", "date": "div.time"})
+    assert has_title_and_date(page, None)          # h1, and the date in the page's text
+    assert not has_title_and_date(HtmlResponse("https://vkstinh.example/x", encoding="utf-8",
+                                               body=b"<html><body><p>no title, no date</p></body></html>"), None)
+
+
 # --------------------------------------------------------------------------- against the mirror
 def update_check(mirror_url: str, db) -> subprocess.CompletedProcess:
     env = dict(os.environ, THIDUA_SCRAPY_SETTINGS=json.dumps(TEST_SCRAPY_SETTINGS))
