@@ -6,7 +6,8 @@ feeds and sitemaps) fetched and readable, article links seen, article pages fetc
 articles, errors by kind, and the share of article pages that gave a title and a date. The
 source is *flagged* when
 
-- it is blocked (answers 401/403/429) or none of its listings, feeds or sitemaps could be read;
+- it is blocked (answers 401/403/429), none of its listings, feeds or sitemaps could be read, or
+  (a config naming only a home page) discovery found no article pattern;
 - a first listing page has no article links, or fewer than half of its article pages give a
   title and a date, or that share falls well below its usual level (the markup changed);
 - its errors jump (far above the median of its earlier runs, or most of its requests fail);
@@ -152,6 +153,8 @@ def check_reachable(m: Metrics) -> Optional[str]:
     blocked = m.errors_by_kind.get("blocked", 0)
     if blocked:
         return f"blocked: {blocked} request(s) answered 401/403/429"
+    if m.errors_by_kind.get("discovery"):
+        return "not discovered: its home page, sitemaps and feeds gave no article pattern (see crawl_errors)"
     if m.listing_pages and not m.listing_ok:
         return f"unreachable: none of its {m.listing_pages} listing/feed/sitemap page(s) could be read"
     return None

@@ -142,6 +142,22 @@ def test_a_config_naming_only_a_home_page_is_discovered_by_the_crawl(mirror, tmp
     assert json.loads(proc.stderr.strip().splitlines()[-1])["new_articles"] == 15
 
 
+def test_a_home_page_only_config_that_cannot_be_discovered_is_flagged_and_the_crawl_goes_on(mirror, tmp_path):
+    sources_dir = tmp_path / "sources"
+    sources_dir.mkdir()
+    (sources_dir / "mirror_nowhere.yml").write_text("name: mirror_nowhere\nbase_url: '{mirror}/khong-co'\n",
+                                                    encoding="utf-8")
+    db = tmp_path / "kb.db"
+    proc = _thidua("crawl", "--db", str(db), "--mirror-url", mirror.url, "--source", "mirror_nowhere",
+                   "--source", "mirror_vkstv", env=_env(sources_dir))
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "health: mirror_nowhere: FLAGGED: not discovered" in proc.stderr
+    assert "health: mirror_vkstv: ok" in proc.stderr
+    reasons = query(db, "SELECT reason FROM crawl_errors WHERE source = 'mirror_nowhere'")
+    assert len(reasons) == 1 and "home page answered 404" in reasons[0][0]
+    assert query(db, "SELECT count(*) FROM pages WHERE source = 'mirror_vkstv'")[0][0] == 5
+
+
 def test_sources_add_dry_run_and_bad_input(mirror, tmp_path):
     env = _env(tmp_path / "sources")
     proc = _thidua("sources", "add", f"{mirror.url}/vkstv/", "--name", "mirror_wp", "--dry-run", env=env)

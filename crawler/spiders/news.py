@@ -134,6 +134,9 @@ class NewsSpider(scrapy.Spider):
             found = await maybe_deferred_to_future(deferToThread(discover.discover, source.base_url + "/", fetch, 0))
         except discover.DiscoveryError as exc:
             return source, self._error(source.base_url + "/", source, f"discovery: {exc}")
+        except Exception as exc:  # a site discovery cannot read must not stop the other sources
+            self.logger.exception("%s: discovery failed", source.name)
+            return source, self._error(source.base_url + "/", source, f"discovery failed: {type(exc).__name__}: {exc}")
         learned = replace(source, article_pattern=found.pattern.regex,
                           feeds=tuple(dict.fromkeys((*source.feeds, *found.feeds))),
                           sitemaps=tuple(dict.fromkeys((*source.sitemaps, *found.sitemaps))))
@@ -310,6 +313,7 @@ class NewsSpider(scrapy.Spider):
     def parse_article(self, response):
         source = self.source_by_name[response.meta["source"]]
         self.crawler.stats.inc_value("thidua/article_pages")
+        self._count(source, "article_pages")
         if response.status == 304:  # a revisit: the stored copy is current
             self.crawler.stats.inc_value("thidua/not_modified")
             return
@@ -318,7 +322,6 @@ class NewsSpider(scrapy.Spider):
             yield from faults
             return
         is_article, problem = self._assess(response, source)
-        self._count(source, "article_pages")
         if is_article and isinstance(response, TextResponse):
             self._count(source, "checked_pages")
             if health.has_title_and_date(response, source.selectors):
