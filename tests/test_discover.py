@@ -128,6 +128,15 @@ def test_sources_add_then_crawl_stores_every_article_of_a_site_without_config(mi
     line = next(l for l in listed.stdout.splitlines() if l.startswith("mirror_tinh\t"))
     assert "\tverified\t15 articles\t" in line and "health: ok" in line
 
+    # Again: the sitemaps and the feed are read, no stored article is fetched twice, nothing is added.
+    mirror.clear_log()
+    proc = _thidua("crawl", "--db", str(db), "--mirror-url", mirror.url, "--source", "mirror_tinh", "--incremental",
+                   env=env)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert json.loads(proc.stderr.strip().splitlines()[-1])["new_articles"] == 0
+    assert not articles & set(mirror.requested("/tinh/")) and "/tinh/sitemap-bai-viet.xml" in mirror.requested()
+    assert "first crawl" not in proc.stderr and "health: mirror_tinh: ok" in proc.stderr
+
 
 def test_a_config_naming_only_a_home_page_is_discovered_by_the_crawl(mirror, tmp_path):
     sources_dir = tmp_path / "sources"
