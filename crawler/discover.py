@@ -15,6 +15,7 @@ Scrapy's sitemap parser (the ``SitemapSpider`` machinery).
 from __future__ import annotations
 
 import re
+import time
 import urllib.error
 import urllib.request
 import urllib.robotparser
@@ -41,9 +42,12 @@ class DiscoveryError(RuntimeError):
 
 
 # --------------------------------------------------------------------------- fetching
-def make_fetch(user_agent: str = USER_AGENT, timeout: float = 15.0, obey_robots: bool = True) -> Fetch:
-    """A polite fetcher (urllib): our User-Agent, robots.txt obeyed for everything but robots.txt."""
+def make_fetch(user_agent: str = USER_AGENT, timeout: float = 15.0, obey_robots: bool = True,
+               delay: Optional[float] = None) -> Fetch:
+    """A polite fetcher (urllib): our User-Agent, robots.txt obeyed for everything but robots.txt,
+    ``delay`` seconds between two requests (default: 1 s, none on this machine)."""
     robots: dict[str, Optional[urllib.robotparser.RobotFileParser]] = {}
+    last = [0.0]
 
     def allowed(url: str) -> bool:
         parts = urlsplit(url)
@@ -60,6 +64,11 @@ def make_fetch(user_agent: str = USER_AGENT, timeout: float = 15.0, obey_robots:
         return parser is None or parser.can_fetch(user_agent, url)
 
     def raw_fetch(url: str) -> tuple[int, str, bytes]:
+        wait = (0.0 if is_loopback(url) else 1.0) if delay is None else delay
+        pause = last[0] + wait - time.monotonic()
+        if pause > 0:
+            time.sleep(pause)
+        last[0] = time.monotonic()
         request = urllib.request.Request(url, headers={"User-Agent": user_agent})
         try:
             with urllib.request.urlopen(request, timeout=timeout) as response:

@@ -115,7 +115,8 @@ def crawl(sources, db_path, max_pages, redis_url, jobdir, mirror_url, incrementa
     """Crawl the configured sources and store the raw pages.
 
     Polite by default: robots.txt obeyed, AutoThrottle, at most 2 concurrent
-    requests per domain. A URL already stored is not fetched again.
+    requests per domain. A URL already stored is not fetched again. Prints
+    each source's health (also kept in the source_health table).
     """
     stats = _run_crawl(db_path=db_path, source_names=list(sources) or None, max_pages=max_pages,
                        redis_url=redis_url, jobdir=jobdir, mirror_url=mirror_url, incremental=incremental)
@@ -255,12 +256,15 @@ def sources_list(db_path):
     from crawler import health, store
     from crawler.sources import SourceConfigError, load_source_file, source_files
 
-    latest, stored = {}, {}
+    latest, stored, fetched = {}, {}, {}
     if db_path.exists():
         db = store.open_db(db_path)
         try:
             latest = health.latest(db)
-            stored = dict(db.execute("SELECT source, count(*) FROM pages WHERE is_article = 1 GROUP BY source").fetchall())
+            rows = db.execute("SELECT source, count(*), max(fetched_at) FROM pages WHERE is_article = 1"
+                              " GROUP BY source").fetchall()
+            stored = {name: n for name, n, _ in rows}
+            fetched = {name: when for name, _, when in rows}
         finally:
             db.conn.close()
     bad = 0
@@ -273,8 +277,8 @@ def sources_list(db_path):
             continue
         status = "verified" if source.verified or stored.get(name) else "unverified"
         row = latest.get(name)
-        if row is None:
-            crawl, state = "never crawled", "-"
+        if row is None:  # never crawled, or only before health was recorded
+            crawl, state = (f"{fetched[name]} (newest article)", "-") if name in fetched else ("never crawled", "-")
         else:
             crawl = f"{row['checked_at']} (run {row['run_id']}, {row['new_articles']} new)"
             state = "ok" if row["status"] == "ok" else f"FLAGGED: {row['flags']}"

@@ -129,7 +129,8 @@ class NewsSpider(scrapy.Spider):
 
         fetch = discover.make_fetch(user_agent=self.settings.get("USER_AGENT") or discover.USER_AGENT,
                                     timeout=self.settings.getfloat("DOWNLOAD_TIMEOUT", 30),
-                                    obey_robots=self.settings.getbool("ROBOTSTXT_OBEY", True))
+                                    obey_robots=self.settings.getbool("ROBOTSTXT_OBEY", True),
+                                    delay=self.settings.getfloat("DOWNLOAD_DELAY", 1.0))
         try:
             found = await maybe_deferred_to_future(deferToThread(discover.discover, source.base_url + "/", fetch, 0))
         except discover.DiscoveryError as exc:
