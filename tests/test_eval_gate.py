@@ -197,9 +197,12 @@ def test_eval_gate_mirror_html():
 # with floors of their own.
 
 REGRESSION_SETS = ["regression1", "regression2"]
+# Written without seeing the rules and scored once (tests/fixtures/heldout3/README.md): it still
+# measures generalisation as long as nobody tunes on its misses; its floors guard that figure.
+HELDOUT_SETS = ["heldout3"]
 
 
-@pytest.mark.parametrize("name", REGRESSION_SETS)
+@pytest.mark.parametrize("name", REGRESSION_SETS + HELDOUT_SETS)
 def test_eval_gate_regression(name):
     from extract.article import from_text_bytes
     from extract.pipeline import extract_record
