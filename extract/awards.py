@@ -265,85 +265,18 @@ def find_awards(doc: Document, mentions: list[Mention], phrases: Phrases, year: 
         s0, s1 = sentence_bounds(doc, a["start"])
         if s1 <= s0:
             s0, s1 = a["start"], a["end"]
-        # a bare head takes the fuller name written before it ("Cờ thi đua" -> "Cờ thi đua của Chính phủ")
-        name = a["name"]
-        if fold(name) == a["head"] and a["head"] in full_by_head:
-            name = full_by_head[a["head"]]
-        elif fold(name) != a["head"]:
-            full_by_head[a["head"]] = name
-        else:
-            # "Kỷ niệm chương" for "Kỷ niệm chương Vì sự nghiệp Kiểm sát": the name it abbreviates,
-            # the nearest written before it, else the first after (a headline names it briefly)
-            before = [x["name"] for x in spans if x["start"] < a["start"] and _abbreviates(name, x["name"])]
-            after = [x["name"] for x in spans if x["start"] > a["start"] and _abbreviates(name, x["name"])]
-            if before or after:
-                name = before[-1] if before else after[0]
+        name = _full_name(a, spans, full_by_head)
         clause_start = max(t.rfind(";", s0, a["start"]) + 1, s0, prev_end_in_sentence.get(s0, s0))
         status = "proposed" if v["proposed"].search(t, max(t.rfind(";", s0, a["start"]) + 1, s0), a["start"]) else "conferred"
         ym = re.compile(r"[\s”\"]*năm\s+(\d{4})").match(t, a["end"])
         yr = int(ym.group(1)) if ym else year
-        recipients: list = []
-        consumed = a["end"]
-        # "trao Huân chương A và Huân chương B ... tặng X": awards written together share what follows
-        tail = a["end"]
-        for b in spans:
-            if b["start"] > tail and _AND.fullmatch(t, tail, b["start"]):
-                tail = b["end"]
-        after = _AFTER.match(t, a["end"]) or (_AFTER.match(t, tail) if tail > a["end"] else None)
-        gom = _GOM.match(t, a["end"])
-        if gom:
-            q = gom.end()
-            line_end = t.find("\n", q)
-            line_end = len(t) if line_end == -1 else line_end
-            # "Các cá nhân được tặng ... gồm: đồng chí A, Title Unit; bà B, ...": the people receive it,
-            # not the units their titles name
-            persons = _people_after(doc, q, line_end, people, phrases.titles) if people else []
-            recipients = persons or _list_after(doc, q, index)
-            consumed = q
-        elif after:
-            p = after.end()
-            got, end = _units_from(doc, p, index, s1)
-            persons = _people_after(doc, p, s1, people, phrases.titles) if people else []
-            if persons:
-                recipients, consumed = persons, p
-            elif got:
-                recipients, consumed = got, end
-            elif _COUNT.match(t, p) or (_SINGULAR.match(t, p) and not _GENERIC.match(t, p)):
-                # "cho 3 cá nhân: đồng chí A, ...; đồng chí B", "cho 2 tập thể ..., trong đó có X và Y"
-                named_after = _named_after_count(doc, p, s1, index, people)
-                recipients, consumed = (named_after or [None]), p
-            elif _GENERIC.match(t, p):
-                recipients, consumed = ["skip"], p
-            elif _HEAD_NOUN.match(t, p):
-                # a recipient the gazetteers do not know: "cho phòng Thi đua, khen thưởng Trung ương"
-                stop = re.compile(r"[.;\n]|\s+(?:tại|nhân\s+dịp|vì|đã|có)\s").search(t, p, s1)
-                phrase = t[p:stop.start() if stop else s1].strip(" ,")
-                recipients, consumed = [phrase[0].upper() + phrase[1:]], p + len(phrase)
+        recipients, consumed = _recipients_after(doc, a, spans, s1, index, people, phrases.titles)
         if not recipients:
             gap = t[prev_end:a["start"]] if prev_end >= 0 else "x"
             if prev_recipients and re.fullmatch(r"[\s”“\"',;]*(?:và)?[\s”“\"',;]*(?:danh\s+hiệu\s*)?[“\"]?", gap):
-                recipients = list(prev_recipients)
+                recipients = list(prev_recipients)  # awards listed together share their recipients
             else:
-                # not the unit of the one who presents it ("đồng chí A, Viện trưởng VKSND tỉnh X trao ...")
-                before = [m for m in index.between(clause_start, a["start"]) if m.end <= a["start"] and m.participant
-                          and not TITLE_BEFORE.search(doc.folded, max(clause_start, m.start - 40), m.start)
-                          and not _PLACE_BEFORE.search(doc.folded, max(clause_start, m.start - 30), m.start)
-                          and not _GIVER_GAP.search(t[m.end:a["start"]])]
-                # "đồng chí A, Title và đồng chí B, Title được nhận Bằng khen": people receive it
-                named = [x for x in people if clause_start <= x[0] and x[1] <= a["start"]]
-                if not before and not named and _GENERIC.search(t, clause_start, a["start"]):
-                    before = ["skip"]  # "nhiều tập thể, cá nhân được ... tặng Bằng khen": no one named
-                elif before and _GENERIC.search(t, before[-1].end, a["start"]):
-                    before = ["skip"]  # "đề nghị X đăng danh sách các cá nhân đề nghị tặng ...": not X
-                if named and _PASSIVE.search(t, named[-1][1], a["start"]):
-                    before = list(dict.fromkeys(n for _, _, n in named))
-                if not before and not named and _PASSIVE.search(t, clause_start, a["start"]):
-                    # "Năm 2015 được tặng Huân chương ...": the subject of the sentence before
-                    before = _previous_subject(doc, s0, index)
-                recipients = before or [None]
-                if recipients == [None] and (_BACKGROUND.search(t, clause_start, a["start"])
-                                             or _CRITERION.search(doc.folded, max(clause_start, a["start"] - 40), a["start"])):
-                    recipients = ["skip"]  # past counts ("5 năm qua có 3 lượt tập thể được tặng") and criteria
+                recipients = _recipients_before(doc, a, clause_start, s0, index, people)
         prev_end_in_sentence[s0] = max(consumed, a["end"])
         prev_end = consumed if consumed > a["end"] else a["end"]
         prev_recipients = recipients
@@ -365,3 +298,87 @@ def find_awards(doc: Document, mentions: list[Mention], phrases: Phrases, year: 
     for e in out:
         del e["_head"]
     return out
+
+
+def _full_name(a: dict, spans: list[dict], full_by_head: dict) -> str:
+    """A bare head takes the fuller name written before it ("Cờ thi đua" -> "Cờ thi đua của Chính
+    phủ"); ``full_by_head`` remembers the names written so far."""
+    name = a["name"]
+    if fold(name) == a["head"] and a["head"] in full_by_head:
+        return full_by_head[a["head"]]
+    if fold(name) != a["head"]:
+        full_by_head[a["head"]] = name
+        return name
+    # "Kỷ niệm chương" for "Kỷ niệm chương Vì sự nghiệp Kiểm sát": the name it abbreviates,
+    # the nearest written before it, else the first after (a headline names it briefly)
+    before = [x["name"] for x in spans if x["start"] < a["start"] and _abbreviates(name, x["name"])]
+    after = [x["name"] for x in spans if x["start"] > a["start"] and _abbreviates(name, x["name"])]
+    return before[-1] if before else after[0] if after else name
+
+
+def _recipients_after(doc: Document, a: dict, spans: list[dict], s1: int, index: Index, people: list,
+                      titles: PhraseHits) -> tuple[list, int]:
+    """Recipients written after the award ("cho A, B và C", "gồm: ...", "cho 3 cá nhân: ..."):
+    (recipients, where they end); [] when none are."""
+    t = doc.text
+    # "trao Huân chương A và Huân chương B ... tặng X": awards written together share what follows
+    tail = a["end"]
+    for b in spans:
+        if b["start"] > tail and _AND.fullmatch(t, tail, b["start"]):
+            tail = b["end"]
+    after = _AFTER.match(t, a["end"]) or (_AFTER.match(t, tail) if tail > a["end"] else None)
+    gom = _GOM.match(t, a["end"])
+    if gom:
+        q = gom.end()
+        line_end = t.find("\n", q)
+        line_end = len(t) if line_end == -1 else line_end
+        # "Các cá nhân được tặng ... gồm: đồng chí A, Title Unit; bà B, ...": the people receive it,
+        # not the units their titles name
+        persons = _people_after(doc, q, line_end, people, titles) if people else []
+        return persons or _list_after(doc, q, index), q
+    if not after:
+        return [], a["end"]
+    p = after.end()
+    got, end = _units_from(doc, p, index, s1)
+    persons = _people_after(doc, p, s1, people, titles) if people else []
+    if persons:
+        return persons, p
+    if got:
+        return got, end
+    if _COUNT.match(t, p) or (_SINGULAR.match(t, p) and not _GENERIC.match(t, p)):
+        # "cho 3 cá nhân: đồng chí A, ...; đồng chí B", "cho 2 tập thể ..., trong đó có X và Y"
+        return (_named_after_count(doc, p, s1, index, people) or [None]), p
+    if _GENERIC.match(t, p):
+        return ["skip"], p
+    if _HEAD_NOUN.match(t, p):
+        # a recipient the gazetteers do not know: "cho phòng Thi đua, khen thưởng Trung ương"
+        stop = re.compile(r"[.;\n]|\s+(?:tại|nhân\s+dịp|vì|đã|có)\s").search(t, p, s1)
+        phrase = t[p:stop.start() if stop else s1].strip(" ,")
+        return [phrase[0].upper() + phrase[1:]], p + len(phrase)
+    return [], a["end"]
+
+
+def _recipients_before(doc: Document, a: dict, clause_start: int, s0: int, index: Index, people: list) -> list:
+    """Recipients written before the award in its clause ("suy tôn Vụ 7 đạt danh hiệu ...",
+    "đồng chí A và đồng chí B được nhận Bằng khen"); [None] for none named, ["skip"] for no award."""
+    t, f = doc.text, doc.folded
+    # not the unit of the one who presents it ("đồng chí A, Viện trưởng VKSND tỉnh X trao ...")
+    before = [m for m in index.between(clause_start, a["start"]) if m.end <= a["start"] and m.participant
+              and not TITLE_BEFORE.search(f, max(clause_start, m.start - 40), m.start)
+              and not _PLACE_BEFORE.search(f, max(clause_start, m.start - 30), m.start)
+              and not _GIVER_GAP.search(t[m.end:a["start"]])]
+    named = [x for x in people if clause_start <= x[0] and x[1] <= a["start"]]
+    if not before and not named and _GENERIC.search(t, clause_start, a["start"]):
+        before = ["skip"]  # "nhiều tập thể, cá nhân được ... tặng Bằng khen": no one named
+    elif before and _GENERIC.search(t, before[-1].end, a["start"]):
+        before = ["skip"]  # "đề nghị X đăng danh sách các cá nhân đề nghị tặng ...": not X
+    if named and _PASSIVE.search(t, named[-1][1], a["start"]):
+        before = list(dict.fromkeys(n for _, _, n in named))
+    if not before and not named and _PASSIVE.search(t, clause_start, a["start"]):
+        # "Năm 2015 được tặng Huân chương ...": the subject of the sentence before
+        before = _previous_subject(doc, s0, index)
+    if before:
+        return before
+    if _BACKGROUND.search(t, clause_start, a["start"]) or _CRITERION.search(f, max(clause_start, a["start"] - 40), a["start"]):
+        return ["skip"]  # past counts ("5 năm qua có 3 lượt tập thể được tặng") and criteria
+    return [None]

@@ -17,7 +17,7 @@ import re
 from collections import Counter
 from typing import Optional
 
-from .text import Document, fold
+from .text import Document
 from .units import TITLE_BEFORE, Mention, trailer_start, sentence_bounds, Index
 
 _ROLE = re.compile(r"\b(pho\s+truong\s+(?:khoi|cum|khu\s+vuc)|pho\s+(?:khoi|cum)\s+truong|truong\s+(?:khoi|cum|khu\s+vuc)"
