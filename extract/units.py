@@ -85,6 +85,9 @@ def _bodies() -> dict:
     entries = list(d["placed"]) + [
         {"canonical": f"Sở {n}", "names": [f"Sở {n}"], "bare": "province", "kind": "dept"}
         for n in d.get("provincial_departments", [])]
+    for b in entries:
+        if b.get("not_after"):
+            b["not_after_rx"] = re.compile(r"(?:" + "|".join(b["not_after"]) + r")$")
     placed = [(re.compile(r"(?<![\w])(?:" + _body_pattern(b) + r")(?![\w])"), b) for b in entries]
     fixed = [(re.compile(r"(?<![\w])(?:" + b["pattern"] + r")"), b) for b in d["fixed"]]
     for c in d.get("central", []):
@@ -578,6 +581,8 @@ def _read_placed(st: _Scan, m: re.Match, body: dict) -> bool:
     kind = body.get("kind") or _KIND_OF_BODY.get(prefix, "body")
     if not body.get("procuracy") and not t[m.start()].isupper() and prefix != "Ban Thi đua - Khen thưởng" \
             and not body.get("lower_ok"):
+        return False
+    if body.get("not_after_rx") and body["not_after_rx"].search(t, max(0, m.start() - 30), m.start()):
         return False
     head_end = m.end()
     surface = m.group()
