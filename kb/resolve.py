@@ -15,9 +15,16 @@ from pathlib import Path
 from typing import Iterable, Optional
 
 from .fold import fold, fold_key, nfc
-from .provinces import current_province, find_province, require_files
+from .provinces import current_province, find_province
 
 DATA = Path(__file__).parent / "data"
+
+
+def require_files(*paths: Path) -> None:
+    """Fail at import, naming the path, when a data file the knowledge base needs is missing."""
+    for path in paths:
+        if not path.is_file():
+            raise FileNotFoundError(f"data file missing: {path} (the package is incomplete, reinstall it)")
 
 
 def stable_id(*parts: object) -> str:
