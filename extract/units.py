@@ -143,7 +143,8 @@ def _parse_place(doc: Document, pos: int, allow_high: bool = True):
             place = f"{m.group(1)} - {pm[0]}" if pm else m.group(1)
             return [("khu vực", place, pos, pm[1] if pm else m.end(1))], (pm[1] if pm else m.end(1))
     # "các tỉnh A, B", "06 tỉnh: A, B", "các tỉnh (A; B)"
-    m = re.compile(r"\s+(?:cac|\d+|hai|ba|bon|nam|sau)\s+tinh\b(?:(?:\s+[^\W\d_]+){1,5}?\s*(?:\s(?:bao\s+)?gom)?\s*:|\s*[:(]?)\s*").match(f, pos)
+    m = re.compile(r"\s+(?:cac|\d+|hai|ba|bon|nam|sau)\s+tinh\b"
+                   r"(?:(?:\s+[^\W\d_]+){1,5}?\s*(?:\s(?:bao\s+)?gom)?\s*:|\s*[:(]?)\s*").match(f, pos)
     if m:
         items, end = _province_list(doc, m.end(), "tỉnh")
         return (items or None), (end if items else m.end())
@@ -548,7 +549,8 @@ def _read_named_department(st: _Scan, m: re.Match, _data) -> bool:
     deps = _departments()
     if not any(name_f.startswith(h) for h in deps["head_words"]):
         return False
-    court = re.compile(r"\s*[,\-–]?\s*(?:tand|toa\s+an\s+nhan\s+dan)\s+toi\s+cao\b").match(f, m.end() + len(name_f.rstrip(" ,-–")))
+    court = re.compile(r"\s*[,\-–]?\s*(?:tand|toa\s+an\s+nhan\s+dan)\s+toi\s+cao\b").match(
+        f, m.end() + len(name_f.rstrip(" ,-–")))
     if court:
         # the numbers are the procuracy's: another body's department keeps its written name
         written = " ".join(t[m.start():m.end() + len(name_f.rstrip(" ,-–"))].split())
@@ -582,7 +584,8 @@ def _read_military(st: _Scan, m: re.Match, _data) -> bool:
     if n:
         st.add(Mention("VKS quân sự trung ương", m.start(), n.end(), "vks", prefix="VKS quân sự", level="trung ương"))
         return True
-    n = re.compile(r"\s+(Quân\s+khu\s+\d+|Quân\s+chủng\s+[A-ZĐ]\w*(?:\s+[a-zđ]\w*)*|Bộ\s+Quốc\s+phòng|[Kk]hu\s+vực\s+\d+)").match(t, m.end())
+    n = re.compile(r"\s+(Quân\s+khu\s+\d+|Quân\s+chủng\s+[A-ZĐ]\w*(?:\s+[a-zđ]\w*)*|Bộ\s+Quốc\s+phòng"
+                   r"|[Kk]hu\s+vực\s+\d+)").match(t, m.end())
     if not n:
         return False
     what = " ".join(n.group(1).split())
@@ -675,7 +678,8 @@ def _attach_parents(doc: Document, ms: list[Mention]) -> list[Mention]:
         nxt = ms[i + 1] if i + 1 < len(ms) else None
         if nxt and nxt.kind in ("central", "national") and m.kind not in ("central", "national") and not m.place \
                 and m.level not in ("tối cao", "cấp cao", "trung ương") \
-                and (_PARENT_GAP.fullmatch(t, m.end, nxt.start) or (m.kind in ("vu", "cuc") and _COMMA_GAP.fullmatch(t, m.end, nxt.start))):
+                and (_PARENT_GAP.fullmatch(t, m.end, nxt.start)
+                     or (m.kind in ("vu", "cuc") and _COMMA_GAP.fullmatch(t, m.end, nxt.start))):
             # a department of a national body: "Thanh tra Bộ Tư pháp", "Vụ II Thanh tra Chính phủ",
             # "Ban Thi đua - Khen thưởng Thanh tra Chính phủ"
             m.name = f"{m.prefix} {nxt.name}"
@@ -958,7 +962,7 @@ def _mark_participants(doc: Document, ms: list[Mention]) -> None:
             m.participant = False
             m.extra["no_person"] = True
             continue
-        if m.level == "tối cao" and not m.kind in ("vu", "cuc", "office"):
+        if m.level == "tối cao" and m.kind not in ("vu", "cuc", "office"):
             # The Supreme Procuracy issues directives in almost every article; it takes part
             # when one of its leaders does, or when it is the sentence's subject.
             if not (person or m.start - s0 <= 2):
@@ -971,7 +975,8 @@ def _mark_participants(doc: Document, ms: list[Mention]) -> None:
             m.participant = True
 
 
-_ACTS_AFTER = re.compile(r"\s*(?:da\s+|duoc\s+|se\s+)?(?:duoc\s+)?(?:cu|bau|chu\s+tri|phat\s+bieu|bao\s+cao|trinh\s+bay|tham\s+du|du\b|lam\b|nhan\b)")
+_ACTS_AFTER = re.compile(r"\s*(?:da\s+|duoc\s+|se\s+)?(?:duoc\s+)?"
+                         r"(?:cu|bau|chu\s+tri|phat\s+bieu|bao\s+cao|trinh\s+bay|tham\s+du|du\b|lam\b|nhan\b)")
 _NAME_BEFORE = re.compile(r"(?:^|[\s:;,])((?:[A-ZĐÀ-Ỹ][^\W\d_]*\s){1,3}[A-ZĐÀ-Ỹ][^\W\d_]*)\s*[,\-–]\s*$")
 
 
@@ -1029,11 +1034,15 @@ def _home_places(doc: Document, ms: list[Mention]) -> dict:
     return home
 
 
+_NAMED_PLACE_KINDS = ("vks", "court", "police", "dept", "military", "board", "gov", "party")
+
+
 def _fill_unnamed(doc: Document, ms: list[Mention]) -> None:
     """"VKSND tỉnh" in an article about one province's procuracy is that procuracy."""
     named: dict[str, set] = {}
     for m in ms:
-        if m.name and m.place and (m.level == "tỉnh" or (m.level == "TP" and is_central_city(m.place))) and m.kind in ("vks", "court", "police", "dept", "military", "board", "gov", "party"):
+        provincial = m.level == "tỉnh" or (m.level == "TP" and is_central_city(m.place or ""))
+        if m.name and m.place and provincial and m.kind in _NAMED_PLACE_KINDS:
             named.setdefault(m.prefix, set()).add((m.level, m.place))
     for m in ms:
         if m.name and m.level == "TP" and m.place is None:
