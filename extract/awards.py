@@ -27,7 +27,8 @@ _AFTER = re.compile(r"[\s”\"']*(?:\(\S+\)\s*)?(?:năm\s+\d{4}\s*)?(?:của\s+[
                     r"(?:cho|đối\s+với|là|tặng(?:\s+cho)?)(?:\s*:)?\s+", re.I)
 _AND = re.compile(r"\s*(?:,|và)\s*")
 _GOM = re.compile(r"[^.;]{0,40}?\bgồm\s*(?:có\s*)?:\s*")
-_COUNT = re.compile(r"(?:\d+|một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười)\s+(?:đơn\s+vị|tập\s+thể|cá\s+nhân|đồng\s+chí|cán\s+bộ|công\s+chức)", re.I)
+_COUNT = re.compile(r"(?:\d+|một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười)\s+"
+                    r"(?:đơn\s+vị|tập\s+thể|cá\s+nhân|đồng\s+chí|cán\s+bộ|công\s+chức)", re.I)
 _GENERIC = re.compile(r"(?:các|những|nhiều)\s+(?:đơn\s+vị|tập\s+thể|cá\s+nhân)", re.I)
 _SINGULAR = re.compile(r"(?:đơn\s+vị|tập\s+thể|cá\s+nhân)\b", re.I)
 _JOIN = re.compile(r"\s*(?:[,;]|\bvà\b|,\s*và\b)\s*")
@@ -168,7 +169,8 @@ _GIVER_GAP = re.compile(r"^(?:(?!\bđược\b|\bnhận\b|\bđề\s+(?:nghị|xu�
 # background figures, not the event's awards: "5 năm qua ... có 3 lượt tập thể được tặng"
 _BACKGROUND = re.compile(r"\b(?:\d+\s+)?(?:năm|nhiệm\s+kỳ|giai\s+đoạn)\s+qua\b|\d+\s+lượt\b", re.I)
 # a title named as a criterion: "đạt tiêu chuẩn Chiến sĩ thi đua", "căn cứ xét danh hiệu"
-_CRITERION = re.compile(r"(?:tieu\s+chuan|dieu\s+kien|can\s+cu\s+(?:de\s+)?xet|de\s+xet|dang\s+ky(?:\s+\d+)?)\s+(?:danh\s+hieu\s+)?[“\"]?$")
+_CRITERION = re.compile(r"(?:tieu\s+chuan|dieu\s+kien|can\s+cu\s+(?:de\s+)?xet|de\s+xet|dang\s+ky(?:\s+\d+)?)"
+                        r"\s+(?:danh\s+hieu\s+)?[“\"]?$")
 _PASSIVE = re.compile(r"\b(?:được|nhận|đón\s+nhận)\b", re.I)
 
 

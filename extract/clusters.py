@@ -78,7 +78,8 @@ def find_clusters(doc: Document) -> list[dict]:
         found.append(_mention(doc, f"Cụm thi đua {name}", m.start(), m.end()))
     for m in p["members_named"].finditer(folded):
         name = _members_name(doc.text[m.start("name"):m.end("name")], p)
-        if not name or p["named"].match(folded, m.start()) or re.search(r"\bdang\s+(?:bo|uy)\s+$", folded[max(0, m.start() - 12):m.start()]):
+        party = re.search(r"\bdang\s+(?:bo|uy)\s+$", folded[max(0, m.start() - 12):m.start()])
+        if not name or p["named"].match(folded, m.start()) or party:
             continue  # "Đảng bộ Khối các cơ quan tỉnh" is a Party committee, not a block
         kind = p["members_named_kind"][" ".join(m.group("kind").split())]
         if any(c["start"] == m.start() for c in found):

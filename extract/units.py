@@ -143,7 +143,8 @@ def _parse_place(doc: Document, pos: int, allow_high: bool = True):
             place = f"{m.group(1)} - {pm[0]}" if pm else m.group(1)
             return [("khu vực", place, pos, pm[1] if pm else m.end(1))], (pm[1] if pm else m.end(1))
     # "các tỉnh A, B", "06 tỉnh: A, B", "các tỉnh (A; B)"
-    m = re.compile(r"\s+(?:cac|\d+|hai|ba|bon|nam|sau)\s+tinh\b(?:(?:\s+[^\W\d_]+){1,5}?\s*(?:\s(?:bao\s+)?gom)?\s*:|\s*[:(]?)\s*").match(f, pos)
+    m = re.compile(r"\s+(?:cac|\d+|hai|ba|bon|nam|sau)\s+tinh\b"
+                   r"(?:(?:\s+[^\W\d_]+){1,5}?\s*(?:\s(?:bao\s+)?gom)?\s*:|\s*[:(]?)\s*").match(f, pos)
     if m:
         items, end = _province_list(doc, m.end(), "tỉnh")
         return (items or None), (end if items else m.end())
@@ -419,62 +420,49 @@ class _Scan:
 
 # Departments and rooms by number; a room may be written by name with its number:
 # "Phòng Thực hành quyền công tố ... (Phòng 3)". Earlier entries win at one place.
-_NUMBERED = ((_VU_NUM, "Vụ", "vu", None), (_ROOM_NAMED, "Phòng", "room", None), (_ROOM, "Phòng", "room", None),
-             (_CUC_NUM, "Cục", "cuc", None), (_OFFICE, None, "office", None),
-             (_VIEN_NUM, "Viện", "room", {"high": True}))
+_NUMBERED = ((_VU_NUM, "Vụ", "vu", None, {"vu"}), (_ROOM_NAMED, "Phòng", "room", None, {"phong"}),
+             (_ROOM, "Phòng", "room", None, {"phong"}), (_CUC_NUM, "Cục", "cuc", None, {"cuc"}),
+             (_OFFICE, None, "office", None, {"van", "thanh"}), (_VIEN_NUM, "Viện", "room", {"high": True}, {"vien"}))
 
 
 @lru_cache(maxsize=1)
 def _heads() -> tuple:
-    """Every head of a unit, in priority order: (reader, its regex, its data). Fixed names come
-    first (they contain words such as "Kiểm sát" and "Thành phố"), then departments, the military
-    and high-level procuracies, then the bodies of the grammar (extract/data/bodies.yml)."""
-    entries = [(_read_fixed, rx, b) for rx, b in _bodies()["fixed"]]
-    entries.append((_read_named_department, _VU_NAMED, None))
-    entries += [(_read_numbered, rx, (head, kind, extra)) for rx, head, kind, extra in _NUMBERED]
-    entries.append((_read_military, re.compile(_MIL), None))
-    entries.append((_read_high_court_short, _CAPCAO_SHORT, None))
-    entries.append((_read_placed, re.compile(_PROC), {"canonical": "VKSND", "kind": "vks", "procuracy": True}))
-    entries += [(_read_placed, rx, b) for rx, b in _bodies()["placed"]]
+    """Every head of a unit, in priority order: (reader, its regex, its data, the folded words it can
+    begin with). Fixed names come first (they contain words such as "Kiểm sát" and "Thành phố"),
+    then departments, the military and high-level procuracies, then the bodies of the grammar
+    (extract/data/bodies.yml)."""
+    entries = [(_read_fixed, rx, b, _first_words(b)) for rx, b in _bodies()["fixed"]]
+    entries.append((_read_named_department, _VU_NAMED, None, {"vu", "cuc"}))
+    entries += [(_read_numbered, rx, (head, kind, extra), first) for rx, head, kind, extra, first in _NUMBERED]
+    entries.append((_read_military, re.compile(_MIL), None, {"vien", "vksqs", "vks"}))
+    entries.append((_read_high_court_short, _CAPCAO_SHORT, None, {"vien"}))
+    entries.append((_read_placed, re.compile(_PROC), {"canonical": "VKSND", "kind": "vks", "procuracy": True},
+                    {"vien", "vks", "vksnd", "vlsnd", "vksdn", "vlsdn", "vksndtc", "vlsndtc", "vksdntc", "vlsdntc"}))
+    entries += [(_read_placed, rx, b, _first_words(b)) for rx, b in _bodies()["placed"]]
+    missing = [rx.pattern for _, rx, _, first in entries if not first]
+    if missing:
+        raise ValueError(f"extract/data/bodies.yml: a raw pattern needs `first` (the words it begins with): {missing[0]}")
     return tuple(entries)
 
 
-def _first_words(b) -> set:
-    """The folded first words a body written by `names`/`abbr` can start with, or empty for a raw pattern."""
-    if not isinstance(b, dict) or b.get("pattern") or not (b.get("names") or b.get("abbr")):
-        return set()
+def _first_words(b: dict) -> set:
+    """The folded words a body can begin with: its `first` list, or the first words of its names."""
+    if b.get("first"):
+        return set(b["first"])
     return {fold(w.split()[0]) for w in list(b.get("names", [])) + list(b.get("abbr", []))}
 
 
 @lru_cache(maxsize=1)
-def _dispatch() -> tuple[re.Pattern, dict, tuple]:
-    """A trie-like dispatch for the bodies written by name: one scan finds every first word of those
-    names ("Sở", "Bộ", "BHXH", "Hội"...), and only the bodies starting with that word are tried
-    there. Returns (first-word regex, folded word -> entry indexes, indexes of the raw patterns
-    scanned on their own)."""
-    entries = _heads()
+def _dispatch() -> tuple[re.Pattern, dict]:
+    """One scan of the folded text finds every word a head can begin with ("so", "bo", "vksnd"...);
+    only the heads beginning with that word are tried there. Returns (first-word regex, folded
+    word -> head indexes in priority order)."""
     by_word: dict[str, list[int]] = {}
-    alone = []
-    for i, (_, _, data) in enumerate(entries):
-        words = _first_words(data)
-        if not words:
-            alone.append(i)
-        for w in words:
+    for i, (_, _, _, first) in enumerate(_heads()):
+        for w in first:
             by_word.setdefault(w, []).append(i)
-    spellings = set()
-    for i, (_, _, data) in enumerate(entries):
-        for name in list(_first_names(data)):
-            spellings.add(name)
-    rx = re.compile(r"(?<![\w])(?:" + "|".join(sorted(spellings, key=len, reverse=True)) + r")(?![\w])")
-    return rx, by_word, tuple(alone)
-
-
-def _first_names(b) -> list:
-    """The regexes of the first words of a body's names (as written: first letter's case kept)."""
-    if not _first_words(b):
-        return []
-    out = [phrase_pattern(n.split()[0]) for n in b.get("names", [])]
-    return out + [re.escape(a.split()[0]) for a in b.get("abbr", [])]
+    rx = re.compile(r"(?<![\w])(?:" + "|".join(sorted(map(re.escape, by_word), key=len, reverse=True)) + r")(?![\w])")
+    return rx, by_word
 
 
 @lru_cache(maxsize=1)
@@ -487,14 +475,14 @@ def _scan(doc: Document) -> list[Mention]:
     """Read the article's units in one ordered pass over the heads' matches: leftmost first, and at
     one place the head of highest priority; each head is read by its reader, and where a reader
     declines (a department of another body, a body written in lower case) the next head at that
-    place is tried. The bodies written by name are found through one scan of their first words
-    (:func:`_dispatch`); the few heads written as raw patterns scan on their own."""
+    place is tried. The heads are found through one scan of the words they begin with
+    (:func:`_dispatch`), each tried only where its first word stands."""
     entries = _heads()
-    first_word, by_word, alone = _dispatch()
+    first_word, by_word = _dispatch()
     st = _Scan(doc)
-    found = [(m.start(), i, m) for i in alone for m in entries[i][1].finditer(st.t)]
-    for w in first_word.finditer(st.t):
-        for i in by_word.get(fold(w.group()), ()):
+    found = []
+    for w in first_word.finditer(st.f):
+        for i in by_word[w.group()]:
             m = entries[i][1].match(st.t, w.start())
             if m:
                 found.append((m.start(), i, m))
@@ -503,7 +491,7 @@ def _scan(doc: Document) -> list[Mention]:
     for start, i, own in found:
         if start < pos or st.claimed.overlaps(own.start(), own.end()):
             continue
-        reader, _, data = entries[i]
+        reader, _, data, _ = entries[i]
         if reader(st, own, data):
             pos = own.end()
     st.out.sort(key=lambda x: (x.start, -x.end))
@@ -561,7 +549,8 @@ def _read_named_department(st: _Scan, m: re.Match, _data) -> bool:
     deps = _departments()
     if not any(name_f.startswith(h) for h in deps["head_words"]):
         return False
-    court = re.compile(r"\s*[,\-–]?\s*(?:tand|toa\s+an\s+nhan\s+dan)\s+toi\s+cao\b").match(f, m.end() + len(name_f.rstrip(" ,-–")))
+    court = re.compile(r"\s*[,\-–]?\s*(?:tand|toa\s+an\s+nhan\s+dan)\s+toi\s+cao\b").match(
+        f, m.end() + len(name_f.rstrip(" ,-–")))
     if court:
         # the numbers are the procuracy's: another body's department keeps its written name
         written = " ".join(t[m.start():m.end() + len(name_f.rstrip(" ,-–"))].split())
@@ -595,7 +584,8 @@ def _read_military(st: _Scan, m: re.Match, _data) -> bool:
     if n:
         st.add(Mention("VKS quân sự trung ương", m.start(), n.end(), "vks", prefix="VKS quân sự", level="trung ương"))
         return True
-    n = re.compile(r"\s+(Quân\s+khu\s+\d+|Quân\s+chủng\s+[A-ZĐ]\w*(?:\s+[a-zđ]\w*)*|Bộ\s+Quốc\s+phòng|[Kk]hu\s+vực\s+\d+)").match(t, m.end())
+    n = re.compile(r"\s+(Quân\s+khu\s+\d+|Quân\s+chủng\s+[A-ZĐ]\w*(?:\s+[a-zđ]\w*)*|Bộ\s+Quốc\s+phòng"
+                   r"|[Kk]hu\s+vực\s+\d+)").match(t, m.end())
     if not n:
         return False
     what = " ".join(n.group(1).split())
@@ -688,7 +678,8 @@ def _attach_parents(doc: Document, ms: list[Mention]) -> list[Mention]:
         nxt = ms[i + 1] if i + 1 < len(ms) else None
         if nxt and nxt.kind in ("central", "national") and m.kind not in ("central", "national") and not m.place \
                 and m.level not in ("tối cao", "cấp cao", "trung ương") \
-                and (_PARENT_GAP.fullmatch(t, m.end, nxt.start) or (m.kind in ("vu", "cuc") and _COMMA_GAP.fullmatch(t, m.end, nxt.start))):
+                and (_PARENT_GAP.fullmatch(t, m.end, nxt.start)
+                     or (m.kind in ("vu", "cuc") and _COMMA_GAP.fullmatch(t, m.end, nxt.start))):
             # a department of a national body: "Thanh tra Bộ Tư pháp", "Vụ II Thanh tra Chính phủ",
             # "Ban Thi đua - Khen thưởng Thanh tra Chính phủ"
             m.name = f"{m.prefix} {nxt.name}"
@@ -971,7 +962,7 @@ def _mark_participants(doc: Document, ms: list[Mention]) -> None:
             m.participant = False
             m.extra["no_person"] = True
             continue
-        if m.level == "tối cao" and not m.kind in ("vu", "cuc", "office"):
+        if m.level == "tối cao" and m.kind not in ("vu", "cuc", "office"):
             # The Supreme Procuracy issues directives in almost every article; it takes part
             # when one of its leaders does, or when it is the sentence's subject.
             if not (person or m.start - s0 <= 2):
@@ -984,7 +975,8 @@ def _mark_participants(doc: Document, ms: list[Mention]) -> None:
             m.participant = True
 
 
-_ACTS_AFTER = re.compile(r"\s*(?:da\s+|duoc\s+|se\s+)?(?:duoc\s+)?(?:cu|bau|chu\s+tri|phat\s+bieu|bao\s+cao|trinh\s+bay|tham\s+du|du\b|lam\b|nhan\b)")
+_ACTS_AFTER = re.compile(r"\s*(?:da\s+|duoc\s+|se\s+)?(?:duoc\s+)?"
+                         r"(?:cu|bau|chu\s+tri|phat\s+bieu|bao\s+cao|trinh\s+bay|tham\s+du|du\b|lam\b|nhan\b)")
 _NAME_BEFORE = re.compile(r"(?:^|[\s:;,])((?:[A-ZĐÀ-Ỹ][^\W\d_]*\s){1,3}[A-ZĐÀ-Ỹ][^\W\d_]*)\s*[,\-–]\s*$")
 
 
@@ -1042,11 +1034,15 @@ def _home_places(doc: Document, ms: list[Mention]) -> dict:
     return home
 
 
+_NAMED_PLACE_KINDS = ("vks", "court", "police", "dept", "military", "board", "gov", "party")
+
+
 def _fill_unnamed(doc: Document, ms: list[Mention]) -> None:
     """"VKSND tỉnh" in an article about one province's procuracy is that procuracy."""
     named: dict[str, set] = {}
     for m in ms:
-        if m.name and m.place and (m.level == "tỉnh" or (m.level == "TP" and is_central_city(m.place))) and m.kind in ("vks", "court", "police", "dept", "military", "board", "gov", "party"):
+        provincial = m.level == "tỉnh" or (m.level == "TP" and is_central_city(m.place or ""))
+        if m.name and m.place and provincial and m.kind in _NAMED_PLACE_KINDS:
             named.setdefault(m.prefix, set()).add((m.level, m.place))
     for m in ms:
         if m.name and m.level == "TP" and m.place is None:

@@ -1,4 +1,7 @@
 """Units: canonical names, member lists, participation (synthetic sentences)."""
+from pathlib import Path
+
+import yaml
 
 from extract.text import Document
 from extract.units import find_units, read_mentions
@@ -164,3 +167,24 @@ def test_outlets_generic_plurals_and_the_city_procuracy():
     assert names("Lãnh đạo các Cục THADS trong Cụm dự hội nghị.") == []
     assert names("Thực hiện hướng dẫn của VKSND thành phố Hải Phòng, Cụm họp. Dự có đồng chí Lê Thị Hoa, "
                  "Phó Viện trưởng VKSND thành phố, Phó Chủ tịch Hội đồng.") == ["VKSND TP Hải Phòng"]
+
+
+def test_the_first_word_scan_finds_every_head_a_full_scan_finds():
+    """Each head is tried only where a word it begins with stands: nothing a scan of every
+    pattern over the whole text finds may be missed (the `first` words in bodies.yml complete)."""
+    from extract.units import _dispatch, _heads
+
+    root = Path(__file__).parent / "fixtures"
+    texts = [p.read_text(encoding="utf-8") for p in sorted(root.glob("*/*.txt"))]
+    for p in sorted((Path(__file__).parents[1] / "crawler/mirror/articles").glob("*.yml")):
+        a = yaml.safe_load(p.read_text(encoding="utf-8"))
+        texts.append("\n".join([a.get("title") or "", a.get("lead") or ""] + [str(x) for x in a.get("paragraphs") or []]))
+    entries = _heads()
+    first_word, by_word = _dispatch()
+    assert len(texts) > 100
+    for text in texts:
+        doc = Document(text)
+        full = {(m.start(), i) for i, e in enumerate(entries) for m in e[1].finditer(doc.text)}
+        found = {(w.start(), i) for w in first_word.finditer(doc.folded) for i in by_word[w.group()]
+                 if entries[i][1].match(doc.text, w.start())}
+        assert full <= found, sorted(full - found)[:3]
