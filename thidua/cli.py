@@ -64,7 +64,7 @@ max_size_option = click.option(
     "--max-size", "max_mb", type=click.FloatRange(min=0, min_open=True), default=8, show_default=True,
     metavar="MB", help="Skip (with that reason) any page or file larger than this many megabytes.")
 page_timeout_option = click.option(
-    "--page-timeout", type=click.FloatRange(min=0), default=60, show_default=True, metavar="SECONDS",
+    "--page-timeout", type=click.FloatRange(min=0), default=30, show_default=True, metavar="SECONDS",
     help="Time budget of one page: a page that takes longer is skipped with that reason (0: no limit).")
 
 
