@@ -15,10 +15,24 @@ from .record import make_record
 from .text import Document
 
 
+# Loading the vocabularies, gazetteers and language models on the first article costs seconds: a
+# process pays it once, on this made-up article, before its first page's budget starts.
+_WARM_UP = Article(text="Ngày 15/12/2023, Cụm thi đua số 1 tổ chức hội nghị tổng kết công tác thi đua, khen "
+                        "thưởng năm 2023. Đồng chí Nguyễn Văn An, Viện trưởng Viện kiểm sát nhân dân tỉnh Bắc "
+                        "Giang, Cụm trưởng, chủ trì hội nghị và trao Bằng khen cho tập thể theo Chỉ thị số "
+                        "01/CT-VKSTC.", title="Cụm thi đua số 1 tổng kết năm 2023")
+_warm = False
+
+
 def extract_bounded(read: Callable[[], Article], record_id: str, seconds: Optional[float] = PAGE_SECONDS,
                     url: Optional[str] = None) -> dict:
     """``extract_record(read(), record_id)`` within a time budget: a page over it, or over the size cap
-    (``read`` raises TooLarge), gives a record with its skip reason instead, and the caller goes on."""
+    (``read`` raises TooLarge), gives a record with its skip reason instead, and the caller goes on.
+    The process's first call warms the extractor up first, outside the budget."""
+    global _warm
+    if seconds and not _warm:
+        extract_record(_WARM_UP, "warm-up")
+        _warm = True
     try:
         with time_budget(seconds):
             return extract_record(read(), record_id)
