@@ -156,7 +156,8 @@ def _disabled(name):
 @hookimpl
 def prepare_connection(conn):
     conn.execute(f"PRAGMA mmap_size = {MMAP_SIZE}")
-    conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, SQLITE_MAX_LENGTH)
+    if hasattr(conn, "setlimit"):  # Python 3.11+; on 3.10 the functions' own caps still hold
+        conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, SQLITE_MAX_LENGTH)
     # fts3_tokenizer('simple') hands out a C pointer (and with two arguments installs one): not for readers.
     conn.create_function("fts3_tokenizer", 1, _disabled("fts3_tokenizer"))
     conn.create_function("fts3_tokenizer", 2, _disabled("fts3_tokenizer"))
