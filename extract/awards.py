@@ -269,7 +269,7 @@ def find_awards(doc: Document, mentions: list[Mention], phrases: Phrases, year: 
             s0, s1 = a["start"], a["end"]
         name = _full_name(a, spans, full_by_head)
         clause_start = max(t.rfind(";", s0, a["start"]) + 1, s0, prev_end_in_sentence.get(s0, s0))
-        status = "proposed" if v["proposed"].search(t, max(t.rfind(";", s0, a["start"]) + 1, s0), a["start"]) else "conferred"
+        status = "proposed" if v["proposed"].search(t, _status_clause(t, s0, a["start"]), a["start"]) else "conferred"
         ym = re.compile(r"[\s”\"]*năm\s+(\d{4})").match(t, a["end"])
         yr = int(ym.group(1)) if ym else year
         recipients, consumed = _recipients_after(doc, a, spans, s1, index, people, phrases.titles)
@@ -300,6 +300,18 @@ def find_awards(doc: Document, mentions: list[Mention], phrases: Phrases, year: 
     for e in out:
         del e["_head"]
     return out
+
+
+def _status_clause(t: str, s0: int, start: int) -> int:
+    """Where the clause that says whether an award is proposed begins: its own, or the one before
+    when it goes on without a subject ("đề nghị tặng Cờ thi đua cho A; tặng Bằng khen cho B")."""
+    clause = max(t.rfind(";", s0, start) + 1, s0)
+    while clause > s0 and _NO_SUBJECT.match(t, clause):
+        clause = max(t.rfind(";", s0, clause - 1) + 1, s0)
+    return clause
+
+
+_NO_SUBJECT = re.compile(r"\s*(?:và\s+)?(?:xét\s+)?(?:tặng|trao|khen\s+thưởng)\b")
 
 
 def _full_name(a: dict, spans: list[dict], full_by_head: dict) -> str:

@@ -112,3 +112,17 @@ def test_sports_of_a_cluster_alone_are_no_emulation_work():
     rec = record("Cụm thi đua số 4 tổ chức giải bóng chuyền giao hữu\n\nSáng 5/3, Cụm thi đua số 4 tổ chức giải "
                  "bóng chuyền giao hữu chào mừng ngày truyền thống của lực lượng.")
     assert rec["relevant"] is False
+
+
+def test_newspapers_and_national_systems():
+    assert names("Khối gồm: Văn phòng Tỉnh ủy, Báo Gia Lai và Đài Phát thanh và Truyền hình tỉnh Gia Lai.") == [
+        "Văn phòng Tỉnh ủy Gia Lai", "Báo Gia Lai", "Đài Phát thanh và Truyền hình tỉnh Gia Lai"]
+    assert names("Báo cáo của Khối nêu rõ kết quả.") == []
+    assert [c["scope"] for c in find_clusters(Document("Cụm thi đua số 3 Tổng cục Thuế sơ kết."))] == ["Tổng cục Thuế"]
+
+
+def test_a_clause_without_subject_keeps_the_proposal():
+    rec = record("Khối thi đua Nội chính tỉnh Gia Lai tổng kết năm 2024. Hội nghị thống nhất đề nghị UBND tỉnh tặng "
+                 "Cờ thi đua cho Công an tỉnh Gia Lai; tặng Bằng khen cho Sở Tư pháp tỉnh Gia Lai.")
+    assert {(a["recipient"], a["status"]) for a in rec["awards"]} == {
+        ("Công an tỉnh Gia Lai", "proposed"), ("Sở Tư pháp tỉnh Gia Lai", "proposed")}
