@@ -997,7 +997,8 @@ def _name_follows(text: str, pos: int) -> bool:
 
 
 _HOME_AFTER_CLUSTER = re.compile(r"\b(?:cum|khoi)\b[^.;\n]{0,70}?\b(tinh|thanh\s+pho|tp\.?|huyen|thi\s+xa)\s+")
-_PROVINCIAL_KINDS = ("vks", "court", "police", "dept", "military", "board", "gov", "party", "mass", "cuc", "body")
+_PROVINCIAL_KINDS = ("vks", "court", "police", "dept", "military", "board", "gov", "party", "mass", "cuc", "body", "press",
+                     "school")
 
 
 def _home_places(doc: Document, ms: list[Mention]) -> dict:
