@@ -126,3 +126,10 @@ def test_a_clause_without_subject_keeps_the_proposal():
                  "Cờ thi đua cho Công an tỉnh Gia Lai; tặng Bằng khen cho Sở Tư pháp tỉnh Gia Lai.")
     assert {(a["recipient"], a["status"]) for a in rec["awards"]} == {
         ("Công an tỉnh Gia Lai", "proposed"), ("Sở Tư pháp tỉnh Gia Lai", "proposed")}
+
+
+def test_a_bare_award_takes_its_giver_named_before_it():
+    rec = record("Cụm thi đua số 5 tổng kết năm 2024. Hội nghị suy tôn Công an tỉnh Nghệ An đề nghị Thủ tướng Chính phủ "
+                 "tặng Cờ thi đua của Chính phủ; đề nghị Bộ Công an tặng Cờ thi đua cho Công an tỉnh Thanh Hóa.")
+    assert {(a["name"], a["recipient"]) for a in rec["awards"]} == {
+        ("Cờ thi đua của Chính phủ", "Công an tỉnh Nghệ An"), ("Cờ thi đua của Bộ Công an", "Công an tỉnh Thanh Hóa")}
