@@ -269,7 +269,7 @@ def find_awards(doc: Document, mentions: list[Mention], phrases: Phrases, year: 
         s0, s1 = sentence_bounds(doc, a["start"])
         if s1 <= s0:
             s0, s1 = a["start"], a["end"]
-        name = _given_by(t, a, s0, named) or _full_name(a, spans, full_by_head)
+        name = _given_by(t, a, s0, named, phrases.titles) or _full_name(a, spans, full_by_head)
         clause_start = max(t.rfind(";", s0, a["start"]) + 1, s0, prev_end_in_sentence.get(s0, s0))
         status = "proposed" if v["proposed"].search(t, _status_clause(t, s0, a["start"]), a["start"]) else "conferred"
         ym = re.compile(r"[\s”\"]*năm\s+(\d{4})").match(t, a["end"])
@@ -309,7 +309,7 @@ _SUBJECT_OF = re.compile(r"\s+(?:xét\s+)?(?:tặng|trao|đề\s+nghị|khen\s+t
 _GIVER_TITLE = re.compile(r"(?:Thủ\s+tướng\s+Chính\s+phủ|Chủ\s+tịch\s+nước)\s+(?:xét\s+)?tặng\s+$")
 
 
-def _given_by(t: str, a: dict, s0: int, named: list[Mention]) -> Optional[str]:
+def _given_by(t: str, a: dict, s0: int, named: list[Mention], titles: PhraseHits) -> Optional[str]:
     """A bare award whose giver is the clause's subject: "đề nghị Bộ Công an tặng Cờ thi đua cho X"
     is the Cờ thi đua of Bộ Công an, whatever flag the article named before."""
     if fold(a["name"]) != a["head"]:
@@ -324,7 +324,12 @@ def _given_by(t: str, a: dict, s0: int, named: list[Mention]) -> Optional[str]:
         return None
     at = a["start"] - (len(before) - gives.start())
     giver = next((m for m in named if m.end == at), None)
-    return f"{head} của {' '.join(t[giver.start:giver.end].split())}" if giver else None
+    if giver is None:
+        return None
+    # "Viện trưởng VKSND tối cao tặng Bằng khen": the giver is the head of the body
+    title = next((x for x in titles.scan(max(s0, giver.start - 40), giver.start) if giver.start - 2 <= x.end_char < giver.start), None)
+    start = title.start_char if title is not None else giver.start
+    return f"{head} của {' '.join(t[start:giver.end].split())}"
 
 
 def _status_clause(t: str, s0: int, start: int) -> int:
