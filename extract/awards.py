@@ -327,7 +327,8 @@ def _given_by(t: str, a: dict, s0: int, named: list[Mention], titles: PhraseHits
     if giver is None:
         return None
     # "Viện trưởng VKSND tối cao tặng Bằng khen": the giver is the head of the body
-    title = next((x for x in titles.scan(max(s0, giver.start - 40), giver.start) if giver.start - 2 <= x.end_char < giver.start), None)
+    title = next((x for x in titles.scan(max(s0, giver.start - 40), giver.start)
+                  if giver.start - 2 <= x.end_char < giver.start), None)
     start = title.start_char if title is not None else giver.start
     return f"{head} của {' '.join(t[start:giver.end].split())}"
 
