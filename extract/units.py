@@ -1104,6 +1104,7 @@ def as_dict(doc: Document, m: Mention) -> dict:
             "evidence": doc.evidence(m.start, m.end).as_dict()}
 
 
-def find_units(doc: Document, mentions: list[Mention]) -> list[dict]:
-    """The units taking part in the event, as dicts with their evidence."""
-    return [as_dict(doc, m) for m in mentions if m.name and m.participant]
+def find_units(doc: Document, mentions: list[Mention], role_holders: frozenset = frozenset()) -> list[dict]:
+    """The units taking part in the event, as dicts with their evidence; a unit that leads the
+    cluster (``role_holders``, from :func:`extract.roles.find_roles`) takes part wherever named."""
+    return [as_dict(doc, m) for m in mentions if m.name and (m.participant or m.name in role_holders)]

@@ -133,3 +133,10 @@ def test_a_bare_award_takes_its_giver_named_before_it():
                  "tặng Cờ thi đua của Chính phủ; đề nghị Bộ Công an tặng Cờ thi đua cho Công an tỉnh Thanh Hóa.")
     assert {(a["name"], a["recipient"]) for a in rec["awards"]} == {
         ("Cờ thi đua của Chính phủ", "Công an tỉnh Nghệ An"), ("Cờ thi đua của Bộ Công an", "Công an tỉnh Thanh Hóa")}
+
+
+def test_a_unit_that_leads_the_cluster_takes_part():
+    rec = record("Cụm thi đua các tỉnh Tây Bắc ký kết giao ước thi đua năm 2025. Tại hội nghị, UBND tỉnh Điện Biên "
+                 "đã bàn giao nhiệm vụ Cụm trưởng năm 2026 cho UBND tỉnh Lai Châu.")
+    assert ("UBND tỉnh Lai Châu", "Cụm trưởng", 2026) in [(r["unit"], r["role"], r["year"]) for r in rec["roles"]]
+    assert "UBND tỉnh Lai Châu" in rec["units"]
