@@ -215,7 +215,7 @@ _DELETE_FACTS = [f"delete from {table} where event_id = ?" for table in FACT_TAB
 def _delete_facts(ops: list, aid: str) -> None:
     eid = (event_id(aid),)
     ops.extend((sql, eid) for sql in _DELETE_FACTS)
-    ops.append(("delete from events where article_id = ?", (aid,)))
+    ops.append(("delete from event_reports where article_id = ?", (aid,)))  # its event: kb.merge merges anew
 
 
 def _evidence(fact: dict, text: str, fallback: Optional[str]) -> dict:
@@ -288,8 +288,10 @@ def _store_event(ops: list, aid: str, record: dict, text: str) -> None:
         _rows(ops, "clusters", [cluster], "ignore")
 
     location = _event_province(record, unit_rows)
-    _rows(ops, "events", [{
-        "id": eid, "article_id": aid, "title": _short_nfc(record.get("title")), "type": type_list[0] if type_list else None,
+    # The article's report of its event; kb.merge links it to the event (one per conference) after the build.
+    _rows(ops, "event_reports", [{
+        "id": eid, "event_id": None, "article_id": aid, "site": record.get("source"), "published": record.get("published"),
+        "title": _short_nfc(record.get("title")), "type": type_list[0] if type_list else None,
         "types": json.dumps(type_list, ensure_ascii=False) if len(type_list) > 1 else None,
         "date": ev.get("date"), "year": year, "period": _short_nfc(ev.get("period")), "online": int(bool(ev.get("online"))),
         "cluster_id": cluster["id"] if cluster else None, "scope": _short_nfc(ev.get("scope")),

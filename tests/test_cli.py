@@ -165,8 +165,11 @@ def test_crawl_build_export_on_the_mirror(tmp_path, module_mirror):
     with sqlite3.connect(db) as conn:
         articles = conn.execute("select count(*) from articles").fetchone()[0]
         relevant = conn.execute("select count(*) from articles where relevant").fetchone()[0]
+        reports = conn.execute("select count(*) from event_reports").fetchone()[0]
         events = conn.execute("select count(*) from events").fetchone()[0]
-    assert articles == stats["extracted"] and events == relevant > 0
+        linked = conn.execute("select count(*) from event_reports where event_id in (select id from events)").fetchone()[0]
+    # one report per relevant article; the mirror's variants of an article report one conference: one event
+    assert articles == stats["extracted"] and reports == relevant == linked > 0 and 0 < events < reports
 
     out = tmp_path / "events.jsonl"
     export = subprocess.run(thidua + ["export", "--db", str(db), "--format", "jsonl", "-o", str(out)], **env_cwd)
@@ -177,11 +180,15 @@ def test_crawl_build_export_on_the_mirror(tmp_path, module_mirror):
 
     as_csv = subprocess.run(thidua + ["export", "--db", str(db), "--format", "csv"], **env_cwd)
     rows = list(csv.DictReader(io.StringIO(as_csv.stdout)))
-    assert len(rows) == events
+    assert len(rows) == articles  # one row per article's record
 
     as_jsonld = subprocess.run(thidua + ["export", "--db", str(db), "--format", "jsonld"], **env_cwd)
     graph = json.loads(as_jsonld.stdout)["@graph"]
-    assert sum(1 for node in graph if node.get("@type") == "Event") == events
+    assert sum(1 for node in graph if node.get("@type") == "Event") == reports
+
+    merged = subprocess.run(thidua + ["export", "--db", str(db), "--format", "events"], **env_cwd)
+    lines = [json.loads(l) for l in merged.stdout.splitlines()]
+    assert len(lines) == events and sum(len(e["reports"]) for e in lines) == reports
 
 
 def test_demo_without_serving_builds_the_knowledge_base(tmp_path):

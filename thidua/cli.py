@@ -227,11 +227,13 @@ def serve(db_path, host, port):
 
 @cli.command()
 @db_option
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "jsonld"]), default="jsonl", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "jsonld", "events"]), default="jsonl",
+              show_default=True, help="jsonl: one record per article (the contract); events: one line per event "
+                                      "(reports of one conference merged), with its reports and their facts.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write here instead of standard output.")
 def export(db_path, fmt, output):
-    """Export the knowledge base's event records (jsonl: the EVENT_RECORD contract)."""
+    """Export the knowledge base's event records (jsonl: the EVENT_RECORD contract) or its merged events."""
     from kb.export import export as run_export
 
     if not db_path.exists():
