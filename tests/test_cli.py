@@ -203,3 +203,14 @@ def test_demo_without_serving_builds_the_knowledge_base(tmp_path):
         searched = conn.execute("select count(*) from articles_fts where articles_fts match 'thi dua'").fetchone()[0]
     assert stored >= n_articles  # every mirror article (plus the encoding-test page)
     assert searched > 0
+    with sqlite3.connect(db) as conn:  # the mirror's three reports of Cụm 6's mid-year review 2024: one event
+        cum6 = conn.execute("""select e.date, e.type, e.reports, group_concat(r.site, ' ') from events e
+                               join event_reports r on r.event_id = e.id join clusters c on c.id = e.cluster_id
+                               where c.name = 'Cụm thi đua số 6' and e.year = 2024
+                               group by e.id order by e.date""").fetchall()
+        cum7 = conn.execute("""select count(*) from events e join clusters c on c.id = e.cluster_id
+                               where c.name = 'Cụm thi đua số 7' and e.date = '2024-06-28'""").fetchone()[0]
+    assert [(d, t, n, sorted(s.split())) for d, t, n, s in cum6] == [
+        ("2024-06-28", "so_ket", 3, ["mirror_bvpl", "mirror_kiemsat", "mirror_vkstv"]),
+        ("2024-12-13", "tong_ket", 1, ["mirror_bvpl"])]  # and the cluster's next conference, apart
+    assert cum7 == 1  # another cluster's conference the same day, apart

@@ -64,10 +64,14 @@ def fake_extract(page: dict) -> dict:
     return {**RECORDS[page["url"]], "id": str(page["id"])}
 
 
+def _page(url):
+    return {**page_row(url, f"<html><body><p>{RECORDS[url]['text']}</p></body></html>"),
+            "source": RECORDS[url]["source"]}
+
+
 def _build(path, urls=None):
     db = sqlite_utils.Database(path)
-    db["pages"].insert_all([page_row(url, f"<html><body><p>{r['text']}</p></body></html>")
-                            for url, r in RECORDS.items() if urls is None or url in urls], pk="id")
+    db["pages"].insert_all([_page(url) for url in RECORDS if urls is None or url in urls], pk="id")
     build(path, fake_extract, progress=False)
     return path
 
@@ -128,8 +132,7 @@ def test_merging_is_the_same_on_every_build_whatever_the_order(tmp_path):
     urls = list(RECORDS)
     two_path = _build(tmp_path / "two.db", urls=urls[3:])
     db = sqlite_utils.Database(two_path)
-    db["pages"].insert_all([page_row(url, f"<html><body><p>{RECORDS[url]['text']}</p></body></html>")
-                            for url in urls[:3]], pk="id")
+    db["pages"].insert_all([_page(url) for url in urls[:3]], pk="id")
     build(two_path, fake_extract, progress=False)
     two = _events(two_path)[0]
     assert [(e["id"], e["reports"]) for e in one] == [(e["id"], e["reports"]) for e in two]
