@@ -253,12 +253,14 @@ def recompute_positions(db) -> None:
     """positions: each (official, title, unit) with the first and last date it was seen."""
     # One pass: per (official, title, unit), the first and last date and the count, and the
     # earliest appearance (by date, NULL first as ORDER BY puts it, then event and seq) as evidence.
-    # (The article is read only for its date when the event has none; the join only checks it exists,
+    # (A report without a date takes its conference's, kb/merge.py; the article is read only for its date
+    # when neither has one; the join only checks it exists,
     # through its primary key index, without reading the article's long row.)
     rows = db.execute("""
         with ap as (
           select ap.official_id, ap.title, ap.unit_id, ap.event_id, ap.seq, ev.article_id,
-                 coalesce(ev.date, (select ar.published from articles ar where ar.id = ev.article_id)) as seen,
+                 coalesce(ev.date, (select m.date from events m where m.id = ev.event_id),  -- the conference's
+                          (select ar.published from articles ar where ar.id = ev.article_id)) as seen,
                  ap.evidence_start, ap.evidence_end, ap.evidence_sentence, ap.evidence_text
           from appearances ap join event_reports ev on ev.id = ap.event_id
           where ap.title is not null and exists (select 1 from articles ar where ar.id = ev.article_id)
