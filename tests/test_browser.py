@@ -149,16 +149,19 @@ def test_search_is_accent_insensitive_and_leads_to_an_event_with_its_evidence(br
     page.get_by_role("searchbox").fill("thi dua")
     page.get_by_role("button", name="Tìm").click()
     page.wait_for_url(re.compile(r"/thidua/search_events\?q=thi\+dua"))
-    titles = browser.column("title")
+    titles = [t.strip() for t in page.locator(".kb-hit .kb-hit-title").all_inner_texts()]
     assert len(titles) >= 10 and "Cụm thi đua số 4 tổng kết năm 2023, suy tôn Cụm trưởng năm 2024" in titles
     assert "Xét xử lưu động vụ án cố ý gây thương tích" not in titles  # not about thi đua
-    marks = page.locator("td.col-snippet mark").all_inner_texts()
+    marks = page.locator(".kb-snippet mark").all_inner_texts()
     assert marks and all(re.fullmatch(r"(?i)thi|đua|dua", m) for m in marks)  # "thi dua" found "thi đua"
+    for facet in ("Năm", "Loại sự kiện", "Cụm, khối", "Tỉnh"):
+        sync_api.expect(page.locator(".kb-facets h3", has_text=facet)).to_be_visible()
+    assert "Tổng kết" in page.locator(".kb-facet-type").inner_text()  # types in words
     browser.shot("search-thi-dua")
     browser.check_clean()
 
-    row = page.locator("table.rows-and-columns tr", has_text="suy tôn Cụm trưởng năm 2024")
-    row.locator("td.col-event_id a").click()
+    hit = page.locator(".kb-hit", has_text="suy tôn Cụm trưởng năm 2024")
+    hit.locator(".kb-hit-title a").click()
     page.wait_for_url(re.compile(r"/thidua/events/"))
     sync_api.expect(page.locator("h1").first).to_have_text("Cụm thi đua số 4 tổng kết năm 2023, suy tôn Cụm trưởng năm 2024")
     sync_api.expect(page.get_by_role("heading", name="Thông tin và dẫn chứng")).to_be_visible()

@@ -122,3 +122,46 @@ def test_tables_open_with_the_columns_that_fit_a_screen(db_path):
     assert 'href="/thidua/articles?_all=1"' in html  # every column on request
     assert "text_folded" in re.findall(r'<th [^>]*data-column="([^"]+)"', get(db_path, "/thidua/articles?_all=1"))
     assert '<details class="kb-column-descriptions">' in html  # descriptions folded away from the rows
+
+
+def test_the_search_page_gives_results_with_snippets_links_and_facets(db_path):
+    html = get(db_path, "/thidua/search_events?q=cum+thi+dua+so+6")
+    hits = html.split('<li class="kb-hit">')[1:]
+    assert len(hits) == 5  # Cụm 6's five reports (every word must occur: not Cụm 7's)
+    first = hits[0]
+    assert "<mark>Cụm</mark> <mark>thi</mark> <mark>đua</mark> <mark>số</mark> <mark>6</mark>" in first
+    assert re.search(r'href="/thidua/events/[^"]+"', first) and re.search(r'href="/thidua/articles/[^"]+"', first)
+    assert '<span class="kb-type">Tổng kết</span>' in html or '<span class="kb-type">Ký kết giao ước</span>' in html
+    facets = {m: re.findall(r'<li(?: class="kb-chosen")?><a href="[^"]*">([^<]+)</a> (\d+)</li>',
+                            html.split(f'kb-facet-{m}"')[1].split("</ul>")[0])
+              for m in ("year", "type", "cluster", "province")}
+    assert facets["year"] == [("2024", "3"), ("2025", "2")]
+    assert facets["type"] == [("Tổng kết", "4"), ("Ký kết giao ước", "1")]
+    assert facets["cluster"] == [("Cụm thi đua số 6", "5")]
+    narrowed = get(db_path, "/thidua/search_events?q=cum+thi+dua+so+6&year=2025")
+    assert len(narrowed.split('<li class="kb-hit">')[1:]) == 2
+
+
+def test_accented_matches_rank_above_folded_ones(tmp_path):
+    import sqlite_utils
+
+    from kb.build import build
+    from kb_fixtures import page_row
+
+    texts = {"https://a.example.vn/1": "Hoi nghi thi dua Cum 6 ban chu khong dau.",
+             "https://b.example.vn/2": "Hội nghị thi đua Cụm 6 viết có dấu."}
+
+    def extract(page):
+        return {"url": page["url"], "source": page["url"].split("/")[2], "published": "2024-06-29",
+                "title": texts[page["url"]][:20], "author": None, "relevant": True, "text": texts[page["url"]],
+                "event": {"type": "so_ket", "date": None, "period": None, "online": False, "cluster": None,
+                          "scope": None},
+                "units": [], "officials": [], "awards": [], "roles": [], "documents": []}
+
+    path = tmp_path / "thidua.db"
+    sqlite_utils.Database(path)["pages"].insert_all([page_row(u, f"<p>{t}</p>") for u, t in texts.items()], pk="id")
+    build(path, extract, progress=False)
+    for query, first in (("thi+%C4%91ua+C%E1%BB%A5m", "Hội nghị thi đua Cụm"), ("thi+dua+Cum", "Hoi nghi thi dua Cum")):
+        html = get(path, f"/thidua/search_events?q={query}")
+        titles = re.findall(r'<div class="kb-hit-title"><a href="[^"]+">([^<]+)</a>', html)
+        assert len(titles) == 2 and titles[0].startswith(first), (query, titles)

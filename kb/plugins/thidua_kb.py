@@ -115,6 +115,16 @@ def accent_snippet(text, query, folded=None, width=60):
     return ("…" if start > 0 else "") + "".join(out) + ("…" if end < len(text) else "")
 
 
+def accent_words(text, query):
+    """How many words of the query occur in the text as typed (case aside, accents included): a text
+    written with the accents the reader typed ranks above one that matches only once folded."""
+    wanted = set(re.findall(r"\w+", unicodedata.normalize("NFC", str(query or "")).lower()))
+    if not wanted or not text:
+        return 0
+    words = set(re.findall(r"\w+", unicodedata.normalize("NFC", str(text)).lower()))
+    return len(wanted & words)
+
+
 # Memory-map the database (read-only, immutable): reading pages costs no system call or copy,
 # which is most of the time when a query visits thousands of rows of a 2 GB file. SQLite caps
 # it at its SQLITE_MAX_MMAP_SIZE (2 GB by default); beyond, the rest is read as usual.
@@ -130,6 +140,7 @@ def prepare_connection(conn):
     conn.create_function("unit_words", 1, unit_words, deterministic=True)
     conn.create_function("accent_snippet", 2, accent_snippet, deterministic=True)
     conn.create_function("accent_snippet", 3, accent_snippet, deterministic=True)
+    conn.create_function("accent_words", 2, accent_words, deterministic=True)
 
 
 # --------------------------------------------------------------------------- ?_search= on a table
@@ -413,6 +424,28 @@ async def _page_vars(datasette, database, table, pk) -> dict:
 
 
 PAGES = ("events", "units", "officials", "clusters")
+
+
+def facet_counts(rows, key):
+    """[(value, count)] of a result column, most frequent first (the search page's facets)."""
+    counts: dict = {}
+    for r in rows:
+        value = r[key]
+        if value not in (None, ""):
+            counts[value] = counts.get(value, 0) + 1
+    return sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))
+
+
+def marked(snippet) -> Markup:
+    """A snippet (accent_snippet) escaped, its <mark> tags kept."""
+    escaped = str(escape(snippet or ""))
+    return Markup(escaped.replace("&lt;mark&gt;", "<mark>").replace("&lt;/mark&gt;", "</mark>"))
+
+
+@hookimpl
+def prepare_jinja2_environment(env):
+    env.filters["kb_facets"] = facet_counts
+    env.filters["kb_marked"] = marked
 
 
 @hookimpl
