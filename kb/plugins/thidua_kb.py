@@ -382,6 +382,21 @@ def _group_facts(rows):
     return sorted(grouped.values(), key=lambda g: order.index(g["kind"]) if g["kind"] in order else len(order))
 
 
+def _told(rows, keys, joined=()):
+    """Rows of one fact told by several reports (same values of ``keys``) as one, with each report's
+    evidence, article and event in ``sources`` and the distinct values of the ``joined`` columns
+    joined; in the order of their first row."""
+    grouped: dict = {}
+    for r in rows:
+        g = grouped.setdefault(tuple(r[k] for k in keys), {**r, "sources": [], **{c: [] for c in joined}})
+        g["sources"].append({"evidence": r.get("evidence"), "article_id": r.get("article_id"), "site": r.get("site"),
+                             "event_id": r.get("event_id")})
+        for c in joined:
+            if r.get(c) and r[c] not in g[c]:
+                g[c].append(r[c])
+    return [{**g, **{c: ", ".join(g[c]) for c in joined}} for g in grouped.values()]
+
+
 def _with_evidence(rows):
     return [{**r, "evidence": highlight(r["evidence_sentence"], r["evidence_text"]) if r.get("evidence_sentence")
              else None} for r in rows]
@@ -405,19 +420,22 @@ async def _page_vars(datasette, database, table, pk) -> dict:
         out = {k: await _query(db, sql, params) for k, sql in UNIT_PAGE.items()}
         return {"unit_page": {
             "aliases": [r["alias"] for r in out["aliases"]], "clusters": _by(out["clusters"], "year"),
-            "roles": _with_evidence(out["roles"]), "awards": _with_evidence(out["awards"]),
+            "roles": _told(_with_evidence(out["roles"]), ("year", "role", "cluster_id")),
+            "awards": _told(_with_evidence(out["awards"]), ("year", "name", "status", "event_id")),
             "officials": out["officials"], "events": out["events"],
             "feed": datasette.urls.database(database) + "/feed_unit.atom?unit_id=" + pk}}
     if table == "officials":
         out = {k: await _query(db, sql, params) for k, sql in OFFICIAL_PAGE.items()}
         return {"official_page": {
             "official": out["official"][0] if out["official"] else None,
-            "positions": _with_evidence(out["positions"]), "events": _with_evidence(out["events"]),
-            "awards": _with_evidence(out["awards"])}}
+            "positions": _with_evidence(out["positions"]),
+            "events": _told(_with_evidence(out["events"]), ("id", "position"), joined=("role",)),
+            "awards": _told(_with_evidence(out["awards"]), ("year", "name", "status", "event_id"))}}
     if table == "clusters":
         out = {k: await _query(db, sql, params) for k, sql in CLUSTER_PAGE.items()}
         return {"cluster_page": {
-            "members": _by(out["members"], "year"), "leaders": _with_evidence(out["leaders"]),
+            "members": _by(out["members"], "year"),
+            "leaders": _told(_with_evidence(out["leaders"]), ("year", "role", "unit_id")),
             "events": _by(out["events"], "year"),
             "feed": datasette.urls.database(database) + "/feed_cluster.atom?cluster_id=" + pk}}
     return {}
