@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import sqlite3
 import subprocess
 import sys
@@ -155,12 +156,13 @@ def test_crawl_build_export_on_the_mirror(tmp_path, module_mirror):
     crawl = subprocess.run(thidua + ["crawl", "--db", str(db), "--mirror-url", module_mirror.url,
                                      "--source", "mirror_kiemsat"], **env_cwd)
     assert crawl.returncode == 0, crawl.stderr[-2000:]
-    build = subprocess.run(thidua + ["build", "--db", str(db)], **env_cwd)
+    build = subprocess.run(thidua + ["build", "--json", "--db", str(db)], **env_cwd)
     assert build.returncode == 0, build.stderr[-2000:]
-    stats = json.loads(build.stderr.strip().splitlines()[-1])
+    stats = json.loads(build.stdout.strip().splitlines()[-1])
     assert stats["extracted"] > 0 and stats["errors"] == 0
-    again = subprocess.run(thidua + ["build", "--db", str(db)], **env_cwd)
-    assert json.loads(again.stderr.strip().splitlines()[-1])["extracted"] == 0
+    assert build.stderr.strip().splitlines()[-1].startswith(f"build: {stats['extracted']} pages extracted")
+    again = subprocess.run(thidua + ["build", "--json", "--db", str(db)], **env_cwd)
+    assert json.loads(again.stdout.strip().splitlines()[-1])["extracted"] == 0
 
     with sqlite3.connect(db) as conn:
         articles = conn.execute("select count(*) from articles").fetchone()[0]
@@ -197,6 +199,12 @@ def test_demo_without_serving_builds_the_knowledge_base(tmp_path):
                             cwd=tmp_path, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr[-2000:]
     assert "mirror: serving the offline sites" in result.stderr
+    # quiet: one line per stage and where Scrapy's log went, not the log itself
+    lines = result.stderr.strip().splitlines()
+    assert [line.split(":")[0] for line in lines] == ["mirror", "crawl", "crawl", "build"], lines
+    log = Path(re.search(r"Scrapy's log is in (\S+) ", lines[1]).group(1))
+    assert log.parent == tmp_path / "logs" and "Spider closed (finished)" in log.read_text(encoding="utf-8")
+    assert re.match(r"crawl: \d+ pages fetched \(\d+ listings, \d+ articles\), \d+ new, \d+ errors", lines[2])
     n_articles = len(list((REPO / "crawler" / "mirror" / "articles").glob("*.yml")))
     with sqlite3.connect(db) as conn:
         stored = conn.execute("select count(*) from articles").fetchone()[0]
