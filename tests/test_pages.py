@@ -78,6 +78,9 @@ def test_a_units_page(db_path):
     dates = re.findall(r"<tr><td>(\d{4}-\d\d-\d\d)</td><td>", html.split('id="events"')[1])
     assert dates == ["2024-12-12", "2025-03-05", "2025-12-11"]  # every event it took part in, in date order
     assert f'href="/thidua/feed_unit.atom?unit_id={unit}"' in html
+    feed = feedparser.parse(get(db_path, f"/thidua/feed_unit.atom?unit_id={unit}"))
+    assert sorted(e.title for e in feed.entries) == sorted(re.findall(
+        r'<td><a href="/thidua/events/[^"]+">([^<]+)</a></td>', html.split('id="events"')[1]))  # its events, once
 
 
 def test_an_officials_page(db_path):

@@ -183,7 +183,8 @@ def crawl(sources, db_path, max_pages, redis_url, jobdir, mirror_url, incrementa
 @click.option("--redis", "redis_url", required=True, metavar="URL", help="Redis holding the crawled items.")
 @click.option("--idle-timeout", type=float, default=5.0, show_default=True,
               help="Stop after the queue has been empty this many seconds.")
-def ingest(db_path, redis_url, idle_timeout):
+@json_option
+def ingest(db_path, redis_url, idle_timeout, as_json):
     """Write pages crawled by distributed crawlers (on Redis) into the knowledge base.
 
     The single writer of a distributed crawl: run one, with any number of
@@ -192,7 +193,9 @@ def ingest(db_path, redis_url, idle_timeout):
     from crawler.distributed import ingest_from_redis
 
     stats = ingest_from_redis(db_path, redis_url, idle_timeout=idle_timeout)
-    click.echo(json.dumps(stats, ensure_ascii=False), err=True)
+    click.echo("ingest: " + ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in stats.items()
+                                      if isinstance(v, (int, float)) and not isinstance(v, bool)), err=True)
+    _print_json(stats, as_json)
 
 
 @cli.command()
