@@ -90,6 +90,8 @@ def build(db_path, extract_page: Callable[[dict], dict], jobs: int = 1, progress
 
     if stats["extracted"] or needs_merge(db):
         stats["events"] = merge_events(db)["events"]  # one event per conference (kb/merge.py)
+    else:
+        stats["events"] = db.execute("select count(*) from events").fetchone()[0]
     if stats["extracted"]:
         # Planner statistics for the fact tables: without them SQLite looks up a position's
         # appearances through the (unselective) unit index, which makes recompute_positions

@@ -185,7 +185,7 @@ def _jsonld(db, out) -> int:
     for p in db.query("select official_id, title from positions order by official_id, last_seen, first_seen, title"):
         job_titles[p["official_id"]] = p["title"]
     n = 0
-    for ev in db.query("""select e.*, a.title, a.url, a.published, c.name as cluster from event_reports e
+    for ev in db.query("""select e.*, a.title, a.url, a.published, c.name as cluster from events e
                           join articles a on a.id = e.article_id left join clusters c on c.id = e.cluster_id
                           where e.relevant = 1 order by coalesce(e.date, a.published, ''), e.id"""):
         eid = ev["id"]
@@ -200,16 +200,20 @@ def _jsonld(db, out) -> int:
         if ev["cluster"]:
             node["organizer"] = {"@id": f"{ID_BASE}cluster:{ev['cluster_id']}"}
             add({"@id": f"{ID_BASE}cluster:{ev['cluster_id']}", "@type": "Organization", "name": ev["cluster"]})
-        chair = db.execute("""select unit_id from roles where event_id = ? and role like '%trưởng'
-                              order by seq limit 1""", [eid]).fetchone()
+        # An event is one conference (kb/merge.py): its facts are those of all its reports.
+        reports = "(select id from event_reports where event_id = ?)"
+        chair = db.execute(f"""select unit_id from roles where event_id in {reports} and role like '%trưởng'
+                              order by event_id = ? desc, seq limit 1""", [eid, eid]).fetchone()
         if chair:  # the chair hosts: the cluster is the organizer, the chairing unit its host
             node["sponsor"] = {"@id": f"{ID_BASE}unit:{chair[0]}"}
             add(_unit_node(units[chair[0]]))
         attendees = []
-        for (uid,) in db.execute("select unit_id from event_units where event_id = ? order by seq", [eid]):
+        for (uid,) in db.execute(f"select unit_id from event_units where event_id in {reports} "
+                                 "order by event_id = ? desc, event_id, seq", [eid, eid]):
             add(_unit_node(units[uid]))
             attendees.append({"@id": f"{ID_BASE}unit:{uid}"})
-        for ap in db.query("select * from appearances where event_id = ? order by seq", [eid]):
+        for ap in db.query(f"select * from appearances where event_id in {reports} "
+                           "order by event_id = ? desc, event_id, seq", [eid, eid]):
             person = {"@id": f"{ID_BASE}person:{ap['official_id']}", "@type": "Person",
                       "name": officials[ap["official_id"]]["name"]}
             if job_titles.get(ap["official_id"]):
@@ -219,10 +223,13 @@ def _jsonld(db, out) -> int:
                 add(_unit_node(units[ap["unit_id"]]))
             add(person)
             attendees.append({"@id": person["@id"]})
+        attendees = list({a["@id"]: a for a in attendees}.values())  # told by several reports: once
         if attendees:
             node["attendee"] = attendees
         awards = [f"{a['name']} — {a['recipient']}" if a["recipient"] else a["name"]
-                  for a in db.query("select name, recipient from awards where event_id = ? order by seq", [eid])]
+                  for a in db.query(f"select name, recipient from awards where event_id in {reports} "
+                                    "order by event_id = ? desc, event_id, seq", [eid, eid])]
+        awards = list(dict.fromkeys(awards))
         if awards:
             node["award"] = awards
         if ev["province_id"]:

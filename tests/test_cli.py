@@ -186,7 +186,7 @@ def test_crawl_build_export_on_the_mirror(tmp_path, module_mirror):
 
     as_jsonld = subprocess.run(thidua + ["export", "--db", str(db), "--format", "jsonld"], **env_cwd)
     graph = json.loads(as_jsonld.stdout)["@graph"]
-    assert sum(1 for node in graph if node.get("@type") == "Event") == reports
+    assert sum(1 for node in graph if node.get("@type") == "Event") == events  # one per conference
 
     merged = subprocess.run(thidua + ["export", "--db", str(db), "--format", "events"], **env_cwd)
     lines = [json.loads(l) for l in merged.stdout.splitlines()]

@@ -163,3 +163,17 @@ def test_a_report_without_a_date_does_not_bridge_two_conferences():
                {**base, "id": "c", "date": "2024-06-15", "published": "2024-06-15"}]
     groups = [[r["id"] for r in g] for g in group_reports(reports)]
     assert groups == [["a", "b"], ["c"]]
+
+
+def test_the_jsonld_graph_has_one_event_per_conference_with_the_facts_of_all_its_reports(tmp_path):
+    path = _build(tmp_path / "thidua.db")
+    out = io.StringIO()
+    assert export(path, "jsonld", out) == 4
+    graph = json.loads(out.getvalue())["@graph"]
+    names = {node["@id"]: node.get("name") for node in graph}
+    review = next(n for n in graph if n.get("@type") == "Event" and n["startDate"] == "2024-12-12"
+                  and n["name"].startswith("Cụm thi đua số 6"))
+    attendees = [names[a["@id"]] for a in review["attendee"]]
+    assert len(attendees) == len(set(attendees))  # each once, though three reports name them
+    assert set(CUM6) | {"Lê Văn Hùng", "Trần Thị Mai"} <= set(attendees)
+    assert review["award"] == ["Cờ thi đua của ngành Kiểm sát nhân dân — VKSND tỉnh Nghệ An"]
