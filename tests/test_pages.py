@@ -61,6 +61,8 @@ def test_the_event_page_shows_its_reports_their_disagreement_and_every_fact_with
                                         for n in ("Lê Văn Hùng", "Trần Thị Mai")}
     assert one(db_path, "select id from units where name = 'VKSND tỉnh Nghệ An'") in links(html, "units")
     assert len(links(html, "articles")) == 3
+    (award,) = links(html, "awards")  # the award links to its own page
+    assert "Cờ thi đua của ngành Kiểm sát nhân dân" in text(get(db_path, f"/thidua/awards/{award}"))
     cluster = one(db_path, "select cluster_id from events where id = ?", [event])
     assert links(html, "clusters") == {cluster}
 

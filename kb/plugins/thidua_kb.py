@@ -244,28 +244,30 @@ EVENT_FACTS = """
 with reports as (select id, article_id, site from event_reports where event_id = :id)
 select 'official' as kind, ap.name || coalesce(', ' || ap.title, '') || coalesce(' — ' || u.name, '') as fact,
        'officials' as ref_table, ap.official_id as ref_id, ap.role as note, ap.evidence_start as at,
-       ap.evidence_sentence, ap.evidence_text, r.article_id, r.site
+       ap.evidence_sentence, ap.evidence_text, r.article_id, r.site, null as award_page, null as award_name,
+       null as recipient
 from appearances ap join reports r on r.id = ap.event_id left join units u on u.id = ap.unit_id
 union all
 select 'unit', u.name, 'units', u.id, case when eu.surface != u.name then 'viết “' || eu.surface || '”' end,
-       eu.evidence_start, eu.evidence_sentence, eu.evidence_text, r.article_id, r.site
+       eu.evidence_start, eu.evidence_sentence, eu.evidence_text, r.article_id, r.site, null, null, null
 from event_units eu join reports r on r.id = eu.event_id join units u on u.id = eu.unit_id
 union all
 select 'award', aw.name || coalesce(' → ' || coalesce(u.name, o.name, aw.recipient), ''),
        case when u.id is not null then 'units' when o.id is not null then 'officials' end, coalesce(u.id, o.id),
        trim(case aw.status when 'conferred' then 'đã trao' when 'proposed' then 'đề nghị' else '' end
             || ' ' || coalesce(aw.year, '')), aw.evidence_start, aw.evidence_sentence,
-       aw.evidence_text, r.article_id, r.site
+       aw.evidence_text, r.article_id, r.site, aw.event_id || ',' || aw.seq, aw.name,
+       coalesce(u.name, o.name, aw.recipient)
 from awards aw join reports r on r.id = aw.event_id left join units u on u.id = aw.recipient_unit_id
 left join officials o on o.id = aw.recipient_official_id
 union all
 select 'role', u.name || ': ' || ro.role || coalesce(' ' || ro.year, ''), 'units', u.id, c.name, ro.evidence_start,
-       ro.evidence_sentence, ro.evidence_text, r.article_id, r.site
+       ro.evidence_sentence, ro.evidence_text, r.article_id, r.site, null, null, null
 from roles ro join reports r on r.id = ro.event_id join units u on u.id = ro.unit_id
 left join clusters c on c.id = ro.cluster_id
 union all
 select 'document', d.kind || ' ' || d.number, 'documents', d.id, d.date, ed.evidence_start, ed.evidence_sentence,
-       ed.evidence_text, r.article_id, r.site
+       ed.evidence_text, r.article_id, r.site, null, null, null
 from event_documents ed join reports r on r.id = ed.event_id join documents d on d.id = ed.document_id
 order by 9, 6, 1
 """
@@ -314,7 +316,7 @@ UNIT_PAGE = {
                 from roles ro join event_reports r on r.id = ro.event_id left join clusters c on c.id = ro.cluster_id
                 where ro.unit_id = :id order by ro.year, ro.role desc, r.published""",
     "awards": """select aw.year, aw.name, aw.status, r.event_id, aw.evidence_sentence, aw.evidence_text, r.article_id,
-                        r.site
+                        r.site, aw.event_id || ',' || aw.seq as award_page
                  from awards aw join event_reports r on r.id = aw.event_id
                  where aw.recipient_unit_id = :id order by aw.year, aw.name""",
     "officials": """select o.id, o.name, group_concat(distinct ap.title) as titles, count(*) as times,
@@ -339,7 +341,7 @@ OFFICIAL_PAGE = {
                  left join event_types t on t.id = e.type left join clusters c on c.id = e.cluster_id
                  where ap.official_id = :id order by date, e.id""",
     "awards": """select aw.year, aw.name, aw.status, r.event_id, aw.evidence_sentence, aw.evidence_text, r.article_id,
-                        r.site
+                        r.site, aw.event_id || ',' || aw.seq as award_page
                  from awards aw join event_reports r on r.id = aw.event_id
                  where aw.recipient_official_id = :id order by aw.year, aw.name""",
 }
