@@ -20,8 +20,14 @@ and ``datasette package`` can ship it with ``--plugins-dir kb/plugins`` alone.
   ``?_search=`` clause is written so that SQLite walks the page's sort index and stops at the
   page (see ``filters_from_request`` below) instead of sorting every match, and does not count
   the matches unless asked with ``?_count=1`` (``asgi_wrapper``).
-- The event page (``/thidua/events/<id>``) lists every fact of the event with
-  its evidence (template ``row-thidua-events.html``, variables from here).
+- The readers' pages (templates ``row-thidua-<table>.html``, variables from here): an event
+  (one per conference, kb/merge.py) with its reports and every fact with its evidence and
+  article; a unit, an official and a cluster with what the knowledge base knows of them.
+- Vietnamese for readers: column headings and form labels from metadata.yml (``plugins:
+  thidua-kb: labels, params``), event types in words in canned queries (``event_types``), the
+  search page's facets (``kb_facets``) and snippets (``kb_marked``); tables open without the
+  columns listed in ``hidden_columns`` (``?_all=1`` shows them).
+- ``accent_words(text, query)``: the query's words written as typed (the search ranks them first).
 """
 from __future__ import annotations
 
