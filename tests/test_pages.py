@@ -170,3 +170,16 @@ def test_accented_matches_rank_above_folded_ones(tmp_path):
         html = get(path, f"/thidua/search_events?q={query}")
         titles = re.findall(r'<div class="kb-hit-title"><a href="[^"]+">([^<]+)</a>', html)
         assert len(titles) == 2 and titles[0].startswith(first), (query, titles)
+
+
+def test_names_in_the_questions_answers_link_to_their_pages(db_path):
+    unit = one(db_path, "select id from units where name = 'VKSND tỉnh Thanh Hóa'")
+    cluster = one(db_path, "select id from clusters where name = 'Cụm thi đua số 6'")
+    html = get(db_path, "/thidua/cluster_leaders?cluster=cum+6")
+    assert f'<td class="col-unit"><a href="/thidua/units/{unit}">VKSND tỉnh Thanh Hóa</a></td>' in html
+    assert f'<a href="/thidua/clusters/{cluster}">Cụm thi đua số 6</a>' in html
+    official = one(db_path, "select id from officials where name = 'Lê Văn Hùng'")
+    assert f'<a href="/thidua/officials/{official}">Lê Văn Hùng</a>' in get(db_path, "/thidua/official_profile?name=hung")
+    awards = get(db_path, "/thidua/awards_by_year?year=&recipient=nghe+an")
+    assert re.search(r'<td class="col-award"><a href="/thidua/awards/[^"]+">Cờ thi đua', awards)
+    assert re.search(r'<td class="col-recipient"><a href="/thidua/units/[^"]+">VKSND tỉnh Nghệ An</a>', awards)

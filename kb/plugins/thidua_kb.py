@@ -235,6 +235,12 @@ def render_cell(row, value, column, table, database, datasette):
         return Markup(escaped.replace("&lt;mark&gt;", "<mark>").replace("&lt;/mark&gt;", "</mark>"))
     if column == "event_id" and table is None and database:  # canned query results: link to the event page
         return Markup('<a href="{}">{}</a>').format(datasette.urls.row(database, "events", value), value)
+    if table is None and database and column in QUERY_LINKS:  # canned queries: a name links to its page
+        keys = row.keys() if hasattr(row, "keys") else []
+        for id_column, target in QUERY_LINKS[column]:
+            if id_column in keys and row[id_column]:
+                return Markup('<a href="{}">{}</a>').format(
+                    datasette.urls.row(database, target, str(row[id_column])), value)
     if column in TYPE_COLUMNS and table is None and database and re.fullmatch(r"[a-z_]+", value):
         async def type_name():
             return (await _type_names(datasette, database)).get(value)
@@ -512,6 +518,14 @@ async def _type_names(datasette, database) -> dict:
 
 TYPE_COLUMNS = ("type", "event", "what")  # canned queries' columns holding a type code
 
+# Canned queries' columns naming a unit, cluster, official or award: (id column, table) to link them
+# with; the id columns themselves are hidden on query pages (PAGE_CSS).
+QUERY_LINKS = {
+    "unit": [("unit_id", "units")], "cluster": [("cluster_id", "clusters")], "name": [("official_id", "officials")],
+    "recipient": [("recipient_unit_id", "units"), ("recipient_official_id", "officials")],
+    "award": [("award_page", "awards")],
+}
+
 
 # --------------------------------------------------------------------------- tables that fit a screen
 # Columns listed in metadata.yml (plugins: thidua-kb: hidden_columns) are left out of a table's HTML
@@ -536,6 +550,8 @@ def _hide_columns(path: str, query_string: bytes, hidden: dict) -> bytes:
 PAGE_CSS = """
 mark { background: #fff176; padding: 0 2px; }
 th.col-evidence_text, td.col-evidence_text { display: none; }  /* it is the <mark> of evidence_sentence */
+body.query .col-unit_id, body.query .col-cluster_id, body.query .col-official_id, body.query .col-award_page,
+body.query .col-recipient_unit_id, body.query .col-recipient_official_id { display: none; }  /* links' ids */
 td.col-evidence_sentence, td.col-snippet { min-width: 22em; }
 form.kb-search { margin: 1em 0; }
 form.kb-search label { font-weight: bold; margin-right: 0.5em; }
