@@ -234,7 +234,8 @@ def render_cell(row, value, column, table, database, datasette):
         escaped = str(escape(value))
         return Markup(escaped.replace("&lt;mark&gt;", "<mark>").replace("&lt;/mark&gt;", "</mark>"))
     if column == "event_id" and table is None and database:  # canned query results: link to the event page
-        return Markup('<a href="{}">{}</a>').format(datasette.urls.row(database, "events", value), value)
+        return Markup('<a href="{}" title="{}">xem sự kiện</a>').format(
+            datasette.urls.row(database, "events", value), value)
     if table is None and database and column in QUERY_LINKS:  # canned queries: a name links to its page
         keys = row.keys() if hasattr(row, "keys") else []
         for id_column, target in QUERY_LINKS[column]:
