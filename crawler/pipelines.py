@@ -5,6 +5,7 @@ from itemadapter import ItemAdapter
 from scrapy import signals
 
 from . import store
+from .health import error_kind
 from .items import CrawlErrorItem, PageItem
 
 
@@ -41,15 +42,22 @@ class StorePipeline:
             page = adapter.asdict()
             if store.save_page(self.db, page):
                 stats.inc_value("thidua/new_articles")
+                stats.inc_value(f"thidua/source/{page.get('source')}/new_articles")
             else:
                 stats.inc_value("thidua/unchanged_pages")
             if page.get("problem"):
                 store.record_error(self.db, self.run_id, page["final_url"] or page["url"], page["problem"],
                                    page.get("status"), page.get("source"))
+                self._count_error(page.get("source"), page["problem"], page.get("status"))
         elif isinstance(item, CrawlErrorItem):
             store.record_error(self.db, self.run_id, adapter.get("url"), adapter.get("reason"),
                                adapter.get("status"), adapter.get("source"))
+            self._count_error(adapter.get("source"), adapter.get("reason"), adapter.get("status"))
         return item
+
+    def _count_error(self, source, reason, status):
+        """Errors by kind, per source (crawler/health.py reads them at the end of the run)."""
+        self.crawler.stats.inc_value(f"thidua/source/{source}/errors/{error_kind(reason, status)}")
 
     def _write_counts(self, finished: bool, reason=None):
         stats = self.crawler.stats

@@ -52,7 +52,7 @@ def build_settings(db_path, sources, max_pages=None, jobdir=None, mirror_url=Non
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
     settings.set("THIDUA_DB", str(db_path), priority="cmdline")
-    if all(s.is_mirror for s in sources) and _is_loopback(mirror_url):
+    if sources and all(_is_loopback(s.base_url) for s in sources):  # the mirror, or a site on this machine
         settings.update(LOCAL_MIRROR_SETTINGS, priority="cmdline")
     if max_pages:
         settings.set("CLOSESPIDER_PAGECOUNT", int(max_pages), priority="cmdline")

@@ -36,7 +36,11 @@ REDIRECT_MAX_TIMES = 5
 
 ITEM_PIPELINES = {"crawler.pipelines.StorePipeline": 300}
 # A JOBDIR left by a killed crawl (SIGKILL, power loss) is not trusted: see crawler/distributed.py.
-EXTENSIONS = {"crawler.distributed.JobdirGuard": 0}
+EXTENSIONS = {"crawler.distributed.JobdirGuard": 0, "spidermon.contrib.scrapy.extensions.Spidermon": 500}
+# Crawl health: at the end of a run spidermon's monitors flag sources that look broken and write
+# the source_health table (crawler/health.py).
+SPIDERMON_ENABLED = True
+SPIDERMON_SPIDER_CLOSE_MONITORS = ["crawler.health.SourceHealthMonitors"]
 # Incremental runs (`thidua update`) re-check the newest stored articles (first listing page) for
 # changes with a conditional GET once their stored copy is this old (seconds).
 THIDUA_REVISIT_AFTER = 6 * 3600

@@ -11,21 +11,32 @@ Schema (unknown keys are errors, so a typo cannot silently disable a feature)::
     domain: baovephapluat.vn       # real sources: the host crawled
     imitates: baovephapluat.vn     # mirror sources: the real site they copy (documentation)
     base_url: https://baovephapluat.vn     # or "{mirror}/bvpl"
-    listings: [/kiem-sat-24h/ban-tin-kiem-sat, ...]   # relative to base_url, newest first
+    listings: [/kiem-sat-24h/ban-tin-kiem-sat, ...]   # relative to base_url, newest first; default [/]
     feeds: [/rss/home.rss]         # optional RSS/Atom feeds whose <link>s are article candidates
+    sitemaps: [/sitemap.xml]       # optional XML sitemaps (or sitemap indexes) listing article URLs
     pagination:                    # optional; page 1 is the listing URL itself
       url: "{listing}/p/{page}"    # also "{listing}?page={page}", "{listing}page/{page}/"
       max_pages: 30                # hard stop per listing
     listing_links: div.ctrangc3    # optional CSS scope of the article list on a listing page
     article_pattern: '^/(?:[a-z0-9-]+/)+[a-z0-9-]+-\\d+\\.html$'   # regex on the path (+query) after base_url
+                                   # optional: without it the crawl first finds the site's sitemaps and
+                                   # feeds and learns the pattern from its links (crawler/discover.py)
     strip_query: false             # drop ?query from article URLs before matching and storing
     selectors: {title, date, lead, body, author, remove: [..], date_format}   # all optional
     keywords: [thi đua, khen thưởng]
     notes: free text (what is verified, what is a guess)
+    verified: false                # true once someone has checked the config against the live site;
+                                   # a crawl that stores an article from it verifies it too (sources list)
+    discovery: {...}               # what `thidua sources add` found and how sure it is (documentation)
+
+Only ``name`` and ``base_url`` (and ``domain`` for a real site) are required: a config may name
+only a home page. ``THIDUA_SOURCES_DIR`` names a further directory of configs (it wins on a
+name clash); ``thidua sources add`` writes there when it is set.
 """
 from __future__ import annotations
 
 import copy
+import os
 import re
 from importlib import resources
 from dataclasses import dataclass, field
@@ -39,15 +50,16 @@ import yaml
 # importlib.resources rather than a filesystem path, so the configs are also found when the
 # package runs from a zipped egg (a Scrapyd deployment).
 SOURCES_DIR = resources.files("crawler") / "sources"
+SOURCES_DIR_ENV = "THIDUA_SOURCES_DIR"   # a further directory of configs (tests, local sites)
 MIRROR_PLACEHOLDER = "{mirror}"
 # Pages of the offline mirror are stored under this origin instead of the running mirror's
 # http://127.0.0.1:<random port>, so the same mirror page has the same URL on every run
 # (re-running the demo adds no duplicates). ".invalid" is reserved: it never resolves.
 MIRROR_ORIGIN = "http://mirror.thidua-kb.invalid"
 
-REQUIRED_FIELDS = {"name", "base_url", "listings", "article_pattern"}
-OPTIONAL_FIELDS = {"domain", "imitates", "feeds", "pagination", "listing_links", "strip_query",
-                   "selectors", "keywords", "notes"}
+REQUIRED_FIELDS = {"name", "base_url"}
+OPTIONAL_FIELDS = {"domain", "imitates", "listings", "feeds", "sitemaps", "article_pattern", "pagination",
+                   "listing_links", "strip_query", "selectors", "keywords", "notes", "verified", "discovery"}
 SELECTOR_FIELDS = {"title", "date", "lead", "body", "author", "remove", "date_format", "images", "captions"}
 PAGINATION_FIELDS = {"url", "max_pages"}
 
@@ -61,7 +73,7 @@ class Source:
     name: str
     base_url: str                      # with {mirror} filled in, no trailing slash
     listings: tuple[str, ...]          # absolute URLs
-    article_pattern: str
+    article_pattern: Optional[str]     # None: learned by the crawl (crawler/discover.py)
     domain: Optional[str] = None
     imitates: Optional[str] = None
     feeds: tuple[str, ...] = ()
@@ -72,7 +84,15 @@ class Source:
     selectors: Optional[dict] = None
     keywords: tuple[str, ...] = ()
     notes: str = ""
+    sitemaps: tuple[str, ...] = ()
+    verified: bool = False
+    discovery: Optional[dict] = field(default=None, compare=False)
     path: Optional[Path] = field(default=None, compare=False)
+
+    @property
+    def needs_discovery(self) -> bool:
+        """A config naming only a home page: the crawl learns its article pattern first."""
+        return not self.article_pattern
 
     @property
     def is_mirror(self) -> bool:
@@ -99,6 +119,8 @@ class Source:
         if not url.startswith(self.base_url + "/"):
             return None
         rest = url[len(self.base_url):]
+        if not self.article_pattern:
+            return None
         return url if _compiled(self.article_pattern).search(rest) else None
 
 
@@ -139,6 +161,9 @@ def parse_source(raw, path: Path, mirror_url: Optional[str] = None) -> Source:
     for name in sorted(REQUIRED_FIELDS):
         if name not in raw or raw[name] in (None, "", []):
             _fail(path, name, "is required")
+    for name in ("listings", "article_pattern"):
+        if name in raw and raw[name] in (None, "", []):
+            _fail(path, name, "must not be empty (leave it out to use the default)")
     name = raw["name"]
     stem = path.name.rsplit(".", 1)[0]
     if not isinstance(name, str) or name != stem:
@@ -156,13 +181,22 @@ def parse_source(raw, path: Path, mirror_url: Optional[str] = None) -> Source:
             _fail(path, "domain", "is required for a real source and must be the host of base_url")
     base_url = base_url.rstrip("/")
 
-    listings = [_absolute(base_url, x) for x in _str_list(path, "listings", raw["listings"], required=True)]
+    listings = [_absolute(base_url, x) for x in _str_list(path, "listings", raw.get("listings", ["/"]), required=True)]
     feeds = [_absolute(base_url, x) for x in _str_list(path, "feeds", raw.get("feeds"))]
+    sitemaps = [_absolute(base_url, x) for x in _str_list(path, "sitemaps", raw.get("sitemaps"))]
 
-    try:
-        re.compile(raw["article_pattern"])
-    except (re.error, TypeError) as exc:
-        _fail(path, "article_pattern", f"not a valid regular expression: {exc}")
+    article_pattern = raw.get("article_pattern")
+    if article_pattern is not None:
+        try:
+            re.compile(article_pattern)
+        except (re.error, TypeError) as exc:
+            _fail(path, "article_pattern", f"not a valid regular expression: {exc}")
+    verified = raw.get("verified", False)
+    if not isinstance(verified, bool):
+        _fail(path, "verified", "must be true or false")
+    discovery = raw.get("discovery")
+    if discovery is not None and not isinstance(discovery, dict):
+        _fail(path, "discovery", "must be a mapping")
 
     pagination_url, max_listing_pages = None, 1
     pag = raw.get("pagination")
@@ -209,12 +243,14 @@ def parse_source(raw, path: Path, mirror_url: Optional[str] = None) -> Source:
         base_url = base_url.replace(MIRROR_PLACEHOLDER, fill)
         listings = [u.replace(MIRROR_PLACEHOLDER, fill) for u in listings]
         feeds = [u.replace(MIRROR_PLACEHOLDER, fill) for u in feeds]
+        sitemaps = [u.replace(MIRROR_PLACEHOLDER, fill) for u in sitemaps]
 
-    return Source(name=name, base_url=base_url, listings=tuple(listings), article_pattern=raw["article_pattern"],
+    return Source(name=name, base_url=base_url, listings=tuple(listings), article_pattern=article_pattern,
                   domain=raw.get("domain"), imitates=raw.get("imitates"), feeds=tuple(feeds),
                   pagination_url=pagination_url, max_listing_pages=max_listing_pages,
                   listing_links=listing_links, strip_query=strip_query, selectors=selectors,
-                  keywords=tuple(keywords), notes=notes, path=path)
+                  keywords=tuple(keywords), notes=notes, sitemaps=tuple(sitemaps), verified=verified,
+                  discovery=discovery, path=path)
 
 
 def stored_url(url: str, mirror_url: Optional[str]) -> str:
@@ -236,14 +272,30 @@ def load_source_file(path, mirror_url: Optional[str] = None) -> Source:
     return parse_source(raw, path, mirror_url=mirror_url)
 
 
-def source_files(directory=SOURCES_DIR) -> dict:
-    """Config name -> file, for every ``*.yml`` in ``directory``."""
-    directory = Path(directory) if isinstance(directory, str) else directory
-    files = [p for p in directory.iterdir() if p.name.endswith(".yml")]
-    return {p.name[:-len(".yml")]: p for p in sorted(files, key=lambda p: p.name)}
+def extra_sources_dir() -> Optional[Path]:
+    """The directory named by THIDUA_SOURCES_DIR, if set."""
+    value = os.environ.get(SOURCES_DIR_ENV)
+    return Path(value) if value else None
 
 
-def load_sources(names=None, mirror_url: Optional[str] = None, directory=SOURCES_DIR) -> list[Source]:
+def source_files(directory=None) -> dict:
+    """Config name -> file, for every ``*.yml`` in ``directory`` (default: the package's configs,
+    then those of THIDUA_SOURCES_DIR, which win on a name clash)."""
+    if directory is None:
+        directories = [SOURCES_DIR]
+        extra = extra_sources_dir()
+        if extra is not None and extra.is_dir():
+            directories.append(extra)
+    else:
+        directories = [Path(directory) if isinstance(directory, str) else directory]
+    found = {}
+    for d in directories:
+        for p in sorted((p for p in d.iterdir() if p.name.endswith(".yml")), key=lambda p: p.name):
+            found[p.name[:-len(".yml")]] = p
+    return dict(sorted(found.items()))
+
+
+def load_sources(names=None, mirror_url: Optional[str] = None, directory=None) -> list[Source]:
     """The named sources (default: every real, non-mirror source), validated.
 
     Raises SourceConfigError naming the file and field of the first bad config,

@@ -55,6 +55,28 @@ CREATE TABLE IF NOT EXISTS crawl_errors (
     at TEXT                       -- ISO-8601 UTC
 );
 CREATE INDEX IF NOT EXISTS crawl_errors_run ON crawl_errors (run_id);
+CREATE TABLE IF NOT EXISTS source_health (  -- one row per source and crawl run (crawler/health.py)
+    id INTEGER PRIMARY KEY,
+    run_id INTEGER REFERENCES crawl_runs(id),
+    source TEXT,
+    checked_at TEXT,              -- ISO-8601 UTC, at the end of the run
+    listing_pages INTEGER,        -- listings, feeds and sitemaps fetched
+    listing_ok INTEGER,           -- ... that could be read
+    article_links INTEGER,        -- article links found on them
+    article_pages INTEGER,        -- article pages fetched
+    new_articles INTEGER,         -- pages rows added
+    errors INTEGER,               -- crawl_errors rows added
+    errors_by_kind TEXT,          -- JSON: {"blocked": 2, "not_found": 1, ...}
+    pages_checked INTEGER,        -- article pages read for a title and a date
+    title_date_share REAL,        -- the share of them that gave both
+    stored_articles INTEGER,      -- article pages of the source stored after the run
+    last_new_article TEXT,        -- fetched_at of its newest stored article page
+    status TEXT,                  -- ok | flagged
+    flags TEXT,                   -- why it is flagged ("; "-separated)
+    first_crawl INTEGER,          -- 1: the first run to store an article from this (unverified) source
+    found TEXT                    -- first crawl: what it found
+);
+CREATE INDEX IF NOT EXISTS source_health_source ON source_health (source, run_id);
 """
 
 PAGE_COLUMNS = ("url", "final_url", "source", "status", "fetched_at", "content_hash", "html",

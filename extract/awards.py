@@ -18,11 +18,14 @@ from functools import lru_cache
 from typing import Optional
 
 from ._data import load
-from .gazetteer import phrase_hits
+from .gazetteer import Phrases, PhraseHits
 from .text import Document, fold
-from .units import _TITLE_BEFORE, Mention, _trailer_start, all_mentions, sentence_bounds, Index
+from .units import TITLE_BEFORE, Mention, trailer_start, sentence_bounds, Index
 
-_AFTER = re.compile(r"[\s”\"']*(?:\(\S+\)\s*)?(?:năm\s+\d{4}\s*)?(?:,\s*)?(?:cho|đối\s+với|là|tặng(?:\s+cho)?)\s+", re.I)
+# what stands between an award and its recipients: "(năm 2024), cho", "của Chủ tịch nước tặng"
+_AFTER = re.compile(r"[\s”\"']*(?:\(\S+\)\s*)?(?:năm\s+\d{4}\s*)?(?:của\s+[^,.;:]{1,40}?\s+)?(?:,\s*)?"
+                    r"(?:cho|đối\s+với|là|tặng(?:\s+cho)?)(?:\s*:)?\s+", re.I)
+_AND = re.compile(r"\s*(?:,|và)\s*")
 _GOM = re.compile(r"[^.;]{0,40}?\bgồm\s*(?:có\s*)?:\s*")
 _COUNT = re.compile(r"(?:\d+|một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười)\s+(?:đơn\s+vị|tập\s+thể|cá\s+nhân|đồng\s+chí|cán\s+bộ|công\s+chức)", re.I)
 _GENERIC = re.compile(r"(?:các|những|nhiều)\s+(?:đơn\s+vị|tập\s+thể|cá\s+nhân)", re.I)
@@ -41,10 +44,35 @@ def _vocab() -> dict:
     return {"head": head, "comp": comp, "lead": lead, "proposed": proposed}
 
 
-def _award_spans(doc: Document, mentions: list[Mention]) -> list[dict]:
+_OF = re.compile(r"\s+của\s+")
+# "ngành Tài chính", "Ngành Tư pháp", "lực lượng Công an nhân dân": a capitalised first word, then
+# up to three words that are not the sentence's own
+_SECTOR = re.compile(r"\s+(?:của\s+)?(?:[Nn]gành|[Ll]ực\s+lượng)\s+(?:[A-ZĐÀ-Ỹ][^\W\d_]*)"
+                     r"(?:\s+(?!(?:cho|và|năm|tặng|đối|về|vì|do|tại|trong|đã|có|là|của|được|với|theo|gồm)\b)[^\W\d_]+){0,3}")
+
+
+def _issuer(doc: Document, pos: int, by_start: dict, titles: PhraseHits) -> Optional[int]:
+    """The end of an award's issuer written at ``pos``, or None: "của" + (a title) + a body of the
+    grammar ("của Chủ tịch UBND tỉnh X", "của Trung ương Hội CCB Việt Nam"). A sector ("ngành Tài
+    chính") is read by ``_SECTOR`` when the vocabulary's complements do not name it."""
+    t = doc.text
+    of = _OF.match(t, pos)
+    if of:
+        p = of.end()
+        title = titles.at(p)
+        if title is not None:
+            p = title.end_char + len(t[title.end_char:title.end_char + 3]) - len(t[title.end_char:title.end_char + 3].lstrip())
+        unit = by_start.get(p)
+        if unit is not None:
+            return unit.end
+    return None
+
+
+def _award_spans(doc: Document, mentions: list[Mention], titles: PhraseHits) -> list[dict]:
     t = doc.text
     v = _vocab()
     out = []
+    by_start = {x.start: x for x in mentions if x.name}
     for m in v["head"].finditer(t):
         end = m.end()
         parts = [" ".join(m.group().split())]
@@ -52,8 +80,16 @@ def _award_spans(doc: Document, mentions: list[Mention]) -> list[dict]:
         if lm and lm.group().strip():
             parts.append(" ".join(lm.group().split()))
             end = lm.end()
-        cm = v["comp"].match(t, end)
-        if cm:
+        issued = _issuer(doc, end, by_start, titles)
+        cm = None if issued else v["comp"].match(t, end)
+        if not issued and not cm:
+            sector = _SECTOR.match(t, end)
+            issued = sector.end() if sector else None
+        if issued:
+            # "Bằng khen của Bộ trưởng Bộ Tài chính", "Giấy khen của UBND huyện X": as written
+            parts.append(" ".join(t[end:issued].split()))
+            end = issued
+        elif cm:
             issuer = cm.groupdict().get("issuer")
             if issuer is not None:
                 # "Giấy khen của Viện trưởng VKSND tỉnh X": the issuer by its canonical name
@@ -132,7 +168,7 @@ _GIVER_GAP = re.compile(r"^(?:(?!\bđược\b|\bnhận\b|\bđề\s+(?:nghị|xu�
 # background figures, not the event's awards: "5 năm qua ... có 3 lượt tập thể được tặng"
 _BACKGROUND = re.compile(r"\b(?:\d+\s+)?(?:năm|nhiệm\s+kỳ|giai\s+đoạn)\s+qua\b|\d+\s+lượt\b", re.I)
 # a title named as a criterion: "đạt tiêu chuẩn Chiến sĩ thi đua", "căn cứ xét danh hiệu"
-_CRITERION = re.compile(r"(?:tieu\s+chuan|dieu\s+kien|can\s+cu\s+(?:de\s+)?xet|de\s+xet)\s+(?:danh\s+hieu\s+)?[“\"]?$")
+_CRITERION = re.compile(r"(?:tieu\s+chuan|dieu\s+kien|can\s+cu\s+(?:de\s+)?xet|de\s+xet|dang\s+ky(?:\s+\d+)?)\s+(?:danh\s+hieu\s+)?[“\"]?$")
 _PASSIVE = re.compile(r"\b(?:được|nhận|đón\s+nhận)\b", re.I)
 
 
@@ -148,11 +184,11 @@ def _people_spans(doc: Document, officials: Optional[list]) -> list[tuple[int, i
     return sorted(out)
 
 
-def _people_after(doc: Document, pos: int, end: int, people: list) -> list[str]:
+def _people_after(doc: Document, pos: int, end: int, people: list, titles: PhraseHits) -> list[str]:
     """"cho (các đồng chí:) A, Title; B, Title và C": the named people a list starts with."""
     intro = _PERSON_INTRO.match(doc.text, pos)
     p = intro.end() if intro else pos
-    tm = phrase_hits(doc, "TITLE").at(p)
+    tm = titles.at(p)
     if tm is not None:  # "cho Kiểm sát viên Nguyễn Văn A"
         p = tm.end_char + len(doc.text[tm.end_char:]) - len(doc.text[tm.end_char:].lstrip())
     inside = [x for x in people if pos <= x[0] < end]
@@ -175,7 +211,7 @@ def _named_after_count(doc: Document, pos: int, end: int, index: Index, people: 
         return []
     q = m.end()
     units = [u for u in index.between(q, end) if u.participant
-             and not _TITLE_BEFORE.search(doc.folded, max(q, u.start - 40), u.start)]
+             and not TITLE_BEFORE.search(doc.folded, max(q, u.start - 40), u.start)]
     persons = [x for x in people if q <= x[0] < end]
     got = sorted([(u.start, u) for u in units] + [(s, n) for s, _, n in persons], key=lambda x: x[0])
     out, seen = [], set()
@@ -187,20 +223,36 @@ def _named_after_count(doc: Document, pos: int, end: int, index: Index, people: 
     return out
 
 
+def _previous_subject(doc: Document, sentence_start: int, index: Index) -> list[Mention]:
+    """The unit a sentence without a subject goes on about: the first participant named in the
+    sentence before it, in the same paragraph ("Từ năm 2015, TAND huyện X giữ vững ... Năm 2016
+    được tặng Bằng khen")."""
+    t = doc.text
+    prev = doc.sentence_at(sentence_start - 2) if sentence_start >= 2 else None
+    if prev is None or "\n\n" in t[prev.end:sentence_start]:
+        return []
+    first = next((m for m in index.between(prev.start, prev.end) if m.participant), None)
+    if first is None or re.search(r"[;:]", t[prev.start:first.start]):
+        return []
+    return [first]
+
+
 def _abbreviates(short: str, full: str) -> bool:
     return fold(full).startswith(fold(short) + " ")
 
 
-def find_awards(doc: Document, units: list[dict], year: Optional[int], officials: Optional[list] = None) -> list[dict]:
+def find_awards(doc: Document, mentions: list[Mention], phrases: Phrases, year: Optional[int],
+                officials: Optional[list] = None) -> list[dict]:
+    """Awards with their recipients (``mentions``: every unit mention, :func:`extract.units.read_mentions`;
+    ``officials``: the people found, who may receive them)."""
     t = doc.text
     if not t.strip():
         return []
     v = _vocab()
-    mentions = all_mentions(doc)
     named = [m for m in mentions if m.name]
     index = Index(named)
-    cut = _trailer_start(doc)
-    spans = [a for a in _award_spans(doc, named) if a["start"] < cut]
+    cut = trailer_start(doc)
+    spans = [a for a in _award_spans(doc, named, phrases.titles) if a["start"] < cut]
     full_by_head: dict[str, str] = {}
     entries: list[dict] = []
     seen = set()
@@ -213,75 +265,18 @@ def find_awards(doc: Document, units: list[dict], year: Optional[int], officials
         s0, s1 = sentence_bounds(doc, a["start"])
         if s1 <= s0:
             s0, s1 = a["start"], a["end"]
-        # a bare head takes the fuller name written before it ("Cờ thi đua" -> "Cờ thi đua của Chính phủ")
-        name = a["name"]
-        if fold(name) == a["head"] and a["head"] in full_by_head:
-            name = full_by_head[a["head"]]
-        elif fold(name) != a["head"]:
-            full_by_head[a["head"]] = name
-        else:
-            # "Kỷ niệm chương" for "Kỷ niệm chương Vì sự nghiệp Kiểm sát": the name it abbreviates,
-            # the nearest written before it, else the first after (a headline names it briefly)
-            before = [x["name"] for x in spans if x["start"] < a["start"] and _abbreviates(name, x["name"])]
-            after = [x["name"] for x in spans if x["start"] > a["start"] and _abbreviates(name, x["name"])]
-            if before or after:
-                name = before[-1] if before else after[0]
+        name = _full_name(a, spans, full_by_head)
         clause_start = max(t.rfind(";", s0, a["start"]) + 1, s0, prev_end_in_sentence.get(s0, s0))
         status = "proposed" if v["proposed"].search(t, max(t.rfind(";", s0, a["start"]) + 1, s0), a["start"]) else "conferred"
         ym = re.compile(r"[\s”\"]*năm\s+(\d{4})").match(t, a["end"])
         yr = int(ym.group(1)) if ym else year
-        recipients: list = []
-        consumed = a["end"]
-        after = _AFTER.match(t, a["end"])
-        gom = _GOM.match(t, a["end"])
-        if gom:
-            q = gom.end()
-            line_end = t.find("\n", q)
-            line_end = len(t) if line_end == -1 else line_end
-            # "Các cá nhân được tặng ... gồm: đồng chí A, Title Unit; bà B, ...": the people receive it,
-            # not the units their titles name
-            persons = _people_after(doc, q, line_end, people) if people else []
-            recipients = persons or _list_after(doc, q, index)
-            consumed = q
-        elif after:
-            p = after.end()
-            got, end = _units_from(doc, p, index, s1)
-            persons = _people_after(doc, p, s1, people) if people else []
-            if persons:
-                recipients, consumed = persons, p
-            elif got:
-                recipients, consumed = got, end
-            elif _COUNT.match(t, p) or (_SINGULAR.match(t, p) and not _GENERIC.match(t, p)):
-                # "cho 3 cá nhân: đồng chí A, ...; đồng chí B", "cho 2 tập thể ..., trong đó có X và Y"
-                named_after = _named_after_count(doc, p, s1, index, people)
-                recipients, consumed = (named_after or [None]), p
-            elif _GENERIC.match(t, p):
-                recipients, consumed = ["skip"], p
-            elif _HEAD_NOUN.match(t, p):
-                # a recipient the gazetteers do not know: "cho phòng Thi đua, khen thưởng Trung ương"
-                stop = re.compile(r"[.;\n]|\s+(?:tại|nhân\s+dịp|vì|đã|có)\s").search(t, p, s1)
-                phrase = t[p:stop.start() if stop else s1].strip(" ,")
-                recipients, consumed = [phrase[0].upper() + phrase[1:]], p + len(phrase)
+        recipients, consumed = _recipients_after(doc, a, spans, s1, index, people, phrases.titles)
         if not recipients:
             gap = t[prev_end:a["start"]] if prev_end >= 0 else "x"
             if prev_recipients and re.fullmatch(r"[\s”“\"',;]*(?:và)?[\s”“\"',;]*(?:danh\s+hiệu\s*)?[“\"]?", gap):
-                recipients = list(prev_recipients)
+                recipients = list(prev_recipients)  # awards listed together share their recipients
             else:
-                # not the unit of the one who presents it ("đồng chí A, Viện trưởng VKSND tỉnh X trao ...")
-                before = [m for m in index.between(clause_start, a["start"]) if m.end <= a["start"] and m.participant
-                          and not _TITLE_BEFORE.search(doc.folded, max(clause_start, m.start - 40), m.start)
-                          and not _PLACE_BEFORE.search(doc.folded, max(clause_start, m.start - 30), m.start)
-                          and not _GIVER_GAP.search(t[m.end:a["start"]])]
-                # "đồng chí A, Title và đồng chí B, Title được nhận Bằng khen": people receive it
-                named = [x for x in people if clause_start <= x[0] and x[1] <= a["start"]]
-                if not before and not named and _GENERIC.search(t, clause_start, a["start"]):
-                    before = ["skip"]  # "nhiều tập thể, cá nhân được ... tặng Bằng khen": no one named
-                if named and _PASSIVE.search(t, named[-1][1], a["start"]):
-                    before = list(dict.fromkeys(n for _, _, n in named))
-                recipients = before or [None]
-                if recipients == [None] and (_BACKGROUND.search(t, clause_start, a["start"])
-                                             or _CRITERION.search(doc.folded, max(clause_start, a["start"] - 40), a["start"])):
-                    recipients = ["skip"]  # past counts ("5 năm qua có 3 lượt tập thể được tặng") and criteria
+                recipients = _recipients_before(doc, a, clause_start, s0, index, people)
         prev_end_in_sentence[s0] = max(consumed, a["end"])
         prev_end = consumed if consumed > a["end"] else a["end"]
         prev_recipients = recipients
@@ -303,3 +298,87 @@ def find_awards(doc: Document, units: list[dict], year: Optional[int], officials
     for e in out:
         del e["_head"]
     return out
+
+
+def _full_name(a: dict, spans: list[dict], full_by_head: dict) -> str:
+    """A bare head takes the fuller name written before it ("Cờ thi đua" -> "Cờ thi đua của Chính
+    phủ"); ``full_by_head`` remembers the names written so far."""
+    name = a["name"]
+    if fold(name) == a["head"] and a["head"] in full_by_head:
+        return full_by_head[a["head"]]
+    if fold(name) != a["head"]:
+        full_by_head[a["head"]] = name
+        return name
+    # "Kỷ niệm chương" for "Kỷ niệm chương Vì sự nghiệp Kiểm sát": the name it abbreviates,
+    # the nearest written before it, else the first after (a headline names it briefly)
+    before = [x["name"] for x in spans if x["start"] < a["start"] and _abbreviates(name, x["name"])]
+    after = [x["name"] for x in spans if x["start"] > a["start"] and _abbreviates(name, x["name"])]
+    return before[-1] if before else after[0] if after else name
+
+
+def _recipients_after(doc: Document, a: dict, spans: list[dict], s1: int, index: Index, people: list,
+                      titles: PhraseHits) -> tuple[list, int]:
+    """Recipients written after the award ("cho A, B và C", "gồm: ...", "cho 3 cá nhân: ..."):
+    (recipients, where they end); [] when none are."""
+    t = doc.text
+    # "trao Huân chương A và Huân chương B ... tặng X": awards written together share what follows
+    tail = a["end"]
+    for b in spans:
+        if b["start"] > tail and _AND.fullmatch(t, tail, b["start"]):
+            tail = b["end"]
+    after = _AFTER.match(t, a["end"]) or (_AFTER.match(t, tail) if tail > a["end"] else None)
+    gom = _GOM.match(t, a["end"])
+    if gom:
+        q = gom.end()
+        line_end = t.find("\n", q)
+        line_end = len(t) if line_end == -1 else line_end
+        # "Các cá nhân được tặng ... gồm: đồng chí A, Title Unit; bà B, ...": the people receive it,
+        # not the units their titles name
+        persons = _people_after(doc, q, line_end, people, titles) if people else []
+        return persons or _list_after(doc, q, index), q
+    if not after:
+        return [], a["end"]
+    p = after.end()
+    got, end = _units_from(doc, p, index, s1)
+    persons = _people_after(doc, p, s1, people, titles) if people else []
+    if persons:
+        return persons, p
+    if got:
+        return got, end
+    if _COUNT.match(t, p) or (_SINGULAR.match(t, p) and not _GENERIC.match(t, p)):
+        # "cho 3 cá nhân: đồng chí A, ...; đồng chí B", "cho 2 tập thể ..., trong đó có X và Y"
+        return (_named_after_count(doc, p, s1, index, people) or [None]), p
+    if _GENERIC.match(t, p):
+        return ["skip"], p
+    if _HEAD_NOUN.match(t, p):
+        # a recipient the gazetteers do not know: "cho phòng Thi đua, khen thưởng Trung ương"
+        stop = re.compile(r"[.;\n]|\s+(?:tại|nhân\s+dịp|vì|đã|có)\s").search(t, p, s1)
+        phrase = t[p:stop.start() if stop else s1].strip(" ,")
+        return [phrase[0].upper() + phrase[1:]], p + len(phrase)
+    return [], a["end"]
+
+
+def _recipients_before(doc: Document, a: dict, clause_start: int, s0: int, index: Index, people: list) -> list:
+    """Recipients written before the award in its clause ("suy tôn Vụ 7 đạt danh hiệu ...",
+    "đồng chí A và đồng chí B được nhận Bằng khen"); [None] for none named, ["skip"] for no award."""
+    t, f = doc.text, doc.folded
+    # not the unit of the one who presents it ("đồng chí A, Viện trưởng VKSND tỉnh X trao ...")
+    before = [m for m in index.between(clause_start, a["start"]) if m.end <= a["start"] and m.participant
+              and not TITLE_BEFORE.search(f, max(clause_start, m.start - 40), m.start)
+              and not _PLACE_BEFORE.search(f, max(clause_start, m.start - 30), m.start)
+              and not _GIVER_GAP.search(t[m.end:a["start"]])]
+    named = [x for x in people if clause_start <= x[0] and x[1] <= a["start"]]
+    if not before and not named and _GENERIC.search(t, clause_start, a["start"]):
+        before = ["skip"]  # "nhiều tập thể, cá nhân được ... tặng Bằng khen": no one named
+    elif before and _GENERIC.search(t, before[-1].end, a["start"]):
+        before = ["skip"]  # "đề nghị X đăng danh sách các cá nhân đề nghị tặng ...": not X
+    if named and _PASSIVE.search(t, named[-1][1], a["start"]):
+        before = list(dict.fromkeys(n for _, _, n in named))
+    if not before and not named and _PASSIVE.search(t, clause_start, a["start"]):
+        # "Năm 2015 được tặng Huân chương ...": the subject of the sentence before
+        before = _previous_subject(doc, s0, index)
+    if before:
+        return before
+    if _BACKGROUND.search(t, clause_start, a["start"]) or _CRITERION.search(f, max(clause_start, a["start"] - 40), a["start"]):
+        return ["skip"]  # past counts ("5 năm qua có 3 lượt tập thể được tặng") and criteria
+    return [None]

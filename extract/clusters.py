@@ -26,6 +26,10 @@ def _patterns() -> dict:
         "number_words": d["number_words"],
         "named_cluster": re.compile(d["named_cluster"]),
         "named": re.compile(named),
+        "members_named": re.compile(d["members_named"]),
+        "members_named_kind": d["members_named_kind"],
+        "members_named_lead": set(d["members_named_lead"]),
+        "members_named_stop": set(d["members_named_stop"]),
         "names": dict(names),
         "scope_lead": re.compile(d["scope_lead"]),
         "scope_heads": [re.compile(h) for h in d["scope_heads"]],
@@ -72,11 +76,36 @@ def find_clusters(doc: Document) -> list[dict]:
     for m in p["named_cluster"].finditer(folded):
         name = " ".join(doc.text[m.start("name"):m.end("name")].split())
         found.append(_mention(doc, f"Cụm thi đua {name}", m.start(), m.end()))
+    for m in p["members_named"].finditer(folded):
+        name = _members_name(doc.text[m.start("name"):m.end("name")], p)
+        if not name or p["named"].match(folded, m.start()) or re.search(r"\bdang\s+(?:bo|uy)\s+$", folded[max(0, m.start() - 12):m.start()]):
+            continue  # "Đảng bộ Khối các cơ quan tỉnh" is a Party committee, not a block
+        kind = p["members_named_kind"][" ".join(m.group("kind").split())]
+        if any(c["start"] == m.start() for c in found):
+            found = [c for c in found if c["start"] != m.start()]  # the fuller name wins
+        found.append(_mention(doc, f"{kind} {name}", m.start(), m.end()))
     for m in p["named"].finditer(folded):
         name = p["names"][m.group("name")]
         found.append(_mention(doc, f"Khối thi đua {name}", m.start(), m.end()))
     found.sort(key=lambda c: c["start"])
     return found
+
+
+def _members_name(written: str, p: dict):
+    """The name of a cluster named by its members, as written, or None: body words before "các"
+    must be capitalised or of the lead list; the tail stops before a sentence word."""
+    words = written.replace(",", " , ").split()
+    out, lead = [], True
+    for w in words:
+        if lead:
+            if w in ("các", "Các") or w.isdigit():
+                lead = False
+            elif not (w[:1].isupper() or w in p["members_named_lead"] or (out and w not in p["members_named_stop"])):
+                return None
+        elif w in p["members_named_stop"]:
+            break
+        out.append(w)
+    return " ".join(out).replace(" , ", ", ").rstrip(", ") if not lead else None
 
 
 def _mention(doc: Document, name: str, start: int, end: int) -> dict:

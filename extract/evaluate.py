@@ -28,8 +28,9 @@ from __future__ import annotations
 import json
 import re
 import sys
-import unicodedata
 from typing import Callable, Iterable, Optional
+
+from .text import fold
 
 LIST_FIELDS = ("units", "officials", "officials+title", "officials+unit", "awards", "roles", "documents")
 EVENT_FIELDS = ("type", "date", "cluster")
@@ -59,13 +60,6 @@ _SPELLINGS: list[tuple[str, str]] = [
     (r"\bthi dua\s*-\s*khen thuong\b", "thi dua khen thuong"),
     (r"\bcua\b", " "),
 ]
-
-
-def fold(text: str) -> str:
-    """Accent- and case-folded text ("Đồng Tháp" -> "dong thap")."""
-    text = unicodedata.normalize("NFD", text)
-    text = "".join(c for c in text if unicodedata.category(c) != "Mn")
-    return text.replace("đ", "d").replace("Đ", "D").lower()
 
 
 def _roman(numeral: str) -> str:

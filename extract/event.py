@@ -18,13 +18,16 @@ from .model import Article
 from .text import Document, fold_keep_length
 
 _YEAR = re.compile(r"\bnam\s+((?:19|20)\d\d)\b")
+_WHOLE_YEAR = re.compile(r"năm\s+((?:19|20)\d\d)")
 
 
 @lru_cache(maxsize=1)
 def _patterns() -> dict:
     d = load("event_types.yml")
     return {
-        "types": [(t, re.compile("|".join(f"(?:{c})" for c in cues))) for t, cues in d["types"].items()],
+        # "other" events plain enough for the lead come last: ties at one place go to the named kinds
+        "types": [(t, re.compile("|".join(f"(?:{c})" for c in cues))) for t, cues in d["types"].items()]
+        + [("khac_lead", re.compile("|".join(f"(?:{c})" for c in d["other_events"])))],
         "guidance": re.compile(d["guidance_lead"]),
         "period": re.compile(d["period"]),
         "online": re.compile(d["online"]),
@@ -42,6 +45,12 @@ def find_event(doc: Document, article: Article, clusters: list[dict]) -> dict:
     ref_year = _year_of(period) or _common_year(title_f + " " + folded[lead[0]:lead[1]])
     found = dates.event_date(text, folded, lay.meta_lines, article.published, ref_year,
                              lay.body_start, min(len(text), lay.body_start + 1500))
+    if found and not article.published and etype == "tong_ket" and _WHOLE_YEAR.fullmatch(period or "") \
+            and int(found[0][5:7]) <= 3 and not re.search(r"\d{4}", text[found[1]:found[2]]):
+        # a year's review is held at its end or early the next year: "Ngày 23/1 ... tổng kết năm 2025" is 2026
+        reviewed = int(_WHOLE_YEAR.fullmatch(period).group(1))
+        if int(found[0][:4]) == reviewed:
+            found = (f"{reviewed + 1}{found[0][4:]}",) + tuple(found[1:])
     # "trực tuyến" / "điểm cầu" in the title or the opening paragraphs: how the event was held
     online = bool(_patterns()["online"].search(title_f) or
                   _patterns()["online"].search(folded, lay.body_start, lay.body_start + 1200))
@@ -56,6 +65,22 @@ def find_event(doc: Document, article: Article, clusters: list[dict]) -> dict:
             "evidence": evidence}
 
 
+# Title types that yield to a review named in the lead (the same conference reviews first).
+_REVIEW_FIRST = ("khac", "trien_khai", "phat_dong")
+
+
+def _lead_review(types, folded: str, lead: tuple[int, int]):
+    """A review (tổng kết, sơ kết) the lead's first sentence names: (type, cue span), or None."""
+    end = folded.find(".", lead[0], lead[1])
+    end = lead[1] if end == -1 else end
+    hits = [(m.start(), t, m.end()) for t, rx in types if t in ("tong_ket", "so_ket")
+            for m in [rx.search(folded, lead[0], end)] if m]
+    if not hits:
+        return None
+    start, t, stop = min(hits)
+    return t, (start, stop)
+
+
 def _event_type(title_f: str, folded: str, lead: tuple[int, int]):
     """(type, cue span in the text or None). Title first, then the lead's earliest cue, then counts."""
     types = _patterns()["types"]
@@ -64,6 +89,7 @@ def _event_type(title_f: str, folded: str, lead: tuple[int, int]):
         m = rx.search(title_f)
         if m:
             in_title.append((m.start(), rank, t))
+    in_title = [(pos, rank, "khac" if t == "khac_lead" else t) for pos, rank, t in in_title]
     if in_title:
         # The title's first event wins ("tổng kết năm 2023 và ký kết giao ước năm 2024" is a review),
         # except that a pact outranks the launch that comes with it, and an election is
@@ -71,6 +97,11 @@ def _event_type(title_f: str, folded: str, lead: tuple[int, int]):
         names = {t for _, _, t in in_title}
         drop = {"khac"} | ({"phat_dong"} if "ky_giao_uoc" in names else set())
         events = sorted(x for x in in_title if x[2] not in drop) or in_title
+        review = _lead_review(types, folded, lead)
+        if review and events[0][2] in _REVIEW_FIRST:
+            # "triển khai nhiệm vụ năm 2026" over a lead that "tổ chức tổng kết ..., triển khai ...":
+            # one conference that reviews and plans (or launches) is a review first
+            return review
         return events[0][2], None
     lead_text = folded[lead[0]:lead[1]]
     if not title_f and _patterns()["guidance"].match(lead_text.lstrip()):
@@ -81,7 +112,10 @@ def _event_type(title_f: str, folded: str, lead: tuple[int, int]):
         if m and t != "khac" and (best is None or (m.start(), rank) < (best[1], best[3])):
             best = (t, m.start(), m.end(), rank)
     if best:
-        return best[0], (best[1], best[2])
+        review = _lead_review(types, folded, lead)
+        if review and best[0] in _REVIEW_FIRST + ("khac_lead",):
+            return review
+        return ("khac" if best[0] == "khac_lead" else best[0]), (best[1], best[2])
     counts = Counter()
     first = {}
     for rank, (t, rx) in enumerate(types):
@@ -90,19 +124,22 @@ def _event_type(title_f: str, folded: str, lead: tuple[int, int]):
             first.setdefault(t, (m.start(), m.end()))
     if counts:
         t = max(counts, key=lambda k: (counts[k], -[x for x, _ in types].index(k)))
-        return t, first[t]
+        return ("khac" if t == "khac_lead" else t), first[t]
     return "khac", None
 
 
 def _period(title_f: str, title: str, doc: Document, lead: tuple[int, int], cue) -> Optional[str]:
     """The period as written: in the title, else right after the event cue, else in the lead."""
     rx = _patterns()["period"]
+    if cue:  # the period the event's own cue names ("tổng kết ... năm 2024, triển khai ... năm 2025")
+        m = rx.search(doc.folded, cue[0], min(len(doc.text), cue[1] + 150))
+        if m:
+            written = " ".join(doc.text[m.start():m.end()].split())
+            return written[0].lower() + written[1:]
     m = rx.search(title_f)
     if m:
         return " ".join(title[m.start():m.end()].split())
     spans = []
-    if cue:
-        spans.append((cue[0], min(len(doc.text), cue[1] + 150)))
     spans.append(lead)
     spans.append((lead[0], min(len(doc.text), lead[0] + 3000)))
     for s, e in spans:

@@ -1,50 +1,28 @@
 """Places and vocabularies from extract/data, loaded once.
 
-Provinces (the 63 before the 2025 merger and the 34 after it) come from
-``provinces.csv``; district-level cities and towns from ``district_towns.csv``; name
-heuristics from ``names.yml``. Place names are matched on the folded text
+Provinces (the 63 before the 2025 merger and the 34 after it) and districts come from
+:mod:`extract.places` (the package ``vietnamadminunits``); name heuristics from
+``names.yml``. Place names are matched on the folded text
 (:func:`extract.text.fold_keep_length`), so "Hoà Bình" and "Hòa Bình" are one place.
 Phrase vocabularies (titles and party posts) run as a spaCy PhraseMatcher over the
-article's Doc (:func:`phrase_hits`).
+article's Doc (:func:`find_phrases`).
 """
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import Optional
 
+from . import places
 from ._data import load
+from .places import Province
 from .text import fold
 
-DATA = Path(__file__).parent / "data"
 
-
-@dataclass(frozen=True)
-class Province:
-    name: str
-    kind: str  # "tỉnh" | "thành phố"
-    status: str  # "pre2025" | "post2025" | "both"
-    merged_into: Optional[str]
-    lat: float
-    lon: float
-
-
-def _read_csv(name: str) -> list[dict]:
-    with open(DATA / name, encoding="utf-8") as f:
-        rows = [line for line in f if line.strip() and not line.startswith("#")]
-    return list(csv.DictReader(rows))
-
-
-@lru_cache(maxsize=1)
 def provinces() -> dict[str, Province]:
-    out = {}
-    for r in _read_csv("provinces.csv"):
-        out[r["name"]] = Province(r["name"], r["kind"], r["status"], r["merged_into"] or None,
-                                  float(r["lat"]), float(r["lon"]))
-    return out
+    """Provinces before and after the 2025 merger, by name (:mod:`extract.places`)."""
+    return places.provinces()
 
 
 def _folded_pattern(name: str) -> str:
@@ -55,13 +33,10 @@ def _folded_pattern(name: str) -> str:
 
 @lru_cache(maxsize=1)
 def _province_index() -> tuple[re.Pattern, dict[str, str]]:
-    by_key: dict[str, str] = {}
-    for r in _read_csv("provinces.csv"):
-        for alias in [r["name"]] + [a for a in (r.get("aliases") or "").split("|") if a]:
-            by_key[_key(alias)] = r["name"]
-    alts = sorted({_folded_pattern(a) for a in
-                   [r["name"] for r in _read_csv("provinces.csv")] +
-                   [a for r in _read_csv("provinces.csv") for a in (r.get("aliases") or "").split("|") if a]},
+    by_key: dict[str, str] = {_key(name): name for name in provinces()}
+    for alias, name in places.province_aliases().items():
+        by_key.setdefault(_key(alias), name)
+    alts = sorted({_folded_pattern(a) for a in list(provinces()) + list(places.province_aliases())},
                   key=len, reverse=True)
     return re.compile(r"(?:" + "|".join(alts) + r")(?![\w])"), by_key
 
@@ -79,22 +54,14 @@ def match_province(folded: str, pos: int) -> Optional[tuple[str, int]]:
     return by_key.get(_key(m.group())), m.end()
 
 
-CENTRAL_CITIES = ("Hà Nội", "Hồ Chí Minh", "Hải Phòng", "Đà Nẵng", "Cần Thơ", "Huế")
-
-
 def is_central_city(name: str) -> bool:
     p = provinces().get(name)
     return bool(p and p.kind == "thành phố")
 
 
-@lru_cache(maxsize=1)
-def district_towns() -> dict[str, str]:
-    """Folded name -> "thành phố" | "thị xã" for district-level cities and towns."""
-    return {_key(r["name"]): r["kind"] for r in _read_csv("district_towns.csv")}
-
-
 def district_kind(name: str) -> Optional[str]:
-    return district_towns().get(_key(name))
+    """"thành phố", "thị xã", "huyện" or "quận" for a district's name, None if unknown or ambiguous."""
+    return places.districts().get(_key(name))
 
 
 @lru_cache(maxsize=1)
@@ -216,14 +183,74 @@ class PhraseHits:
         return i < len(self.starts) and self.starts[i] < b
 
 
-def phrase_hits(doc, label: str) -> PhraseHits:
-    """The PhraseMatcher's spans of ``label`` in ``doc`` (a Document; cached on it)."""
-    cache = doc.__dict__.get("_thidua_phrases")
-    if cache is None:
-        matcher = _phrase_matcher()
-        sdoc = doc.spacy_doc
-        spans: dict[str, list] = {k: [] for k in _PHRASE_LABELS}
-        for sp in matcher(sdoc, as_spans=True):
-            spans[sp.label_].append(sp)
-        cache = doc.__dict__["_thidua_phrases"] = {k: PhraseHits(v) for k, v in spans.items()}
-    return cache[label]
+@dataclass(frozen=True)
+class Phrases:
+    """The phrase vocabularies found in one article: positions and party posts."""
+
+    titles: PhraseHits
+    party: PhraseHits
+
+
+def find_phrases(doc) -> Phrases:
+    """One PhraseMatcher pass over the article's Doc (a :class:`~extract.text.Document`)."""
+    spans: dict[str, list] = {k: [] for k in _PHRASE_LABELS}
+    for sp in _phrase_matcher()(doc.spacy_doc, as_spans=True):
+        spans[sp.label_].append(sp)
+    return Phrases(PhraseHits(spans["TITLE"]), PhraseHits(spans["PARTY"]))
+
+
+# --------------------------------------------------------------------------- names of bodies as data
+# Vietnamese writes one vowel cluster with its tone mark on either letter ("Hòa"/"Hoà",
+# "Thủy"/"Thuỷ"); a name in extract/data is written once and matched in both spellings.
+_TONE_PAIRS = {}
+for _plain, _marks in (("a", "àáảãạ"), ("e", "èéẻẽẹ"), ("y", "ỳýỷỹỵ")):
+    for _i, _mark in enumerate(_marks):
+        _head = "oòóỏõọ"[_i + 1] if _plain in "ae" else "uùúủũụ"[_i + 1]
+        _lead = "o" if _plain in "ae" else "u"
+        # "òa" <-> "oà", "ủy" <-> "uỷ"
+        _TONE_PAIRS[_head + _plain] = f"(?:{_head}{_plain}|{_lead}{_mark})"
+        _TONE_PAIRS[_lead + _mark] = f"(?:{_head}{_plain}|{_lead}{_mark})"
+
+
+def _word_pattern(word: str, first: bool) -> str:
+    out, i = [], 0
+    while i < len(word):
+        pair = word[i:i + 2].lower()
+        if pair in _TONE_PAIRS:
+            alts = _TONE_PAIRS[pair]
+            if i == 0:  # each spelling with the letter case as written: "Ủy" / "Uỷ"
+                up = word[0].isupper()
+                alts = "(?:" + "|".join((a[0].upper() if up else a[0]) + a[1:] for a in alts[3:-1].split("|")) + ")"
+                if not first:
+                    alts = "(?:" + "|".join(f"[{a[0].upper()}{a[0].lower()}]{a[1:]}" for a in alts[3:-1].split("|")) + ")"
+            out.append(alts)
+            i += 2
+            continue
+        ch = word[i]
+        if ch.isalpha() and not (first and i == 0) and ch.lower() != ch.upper():
+            out.append(f"[{ch.upper()}{ch.lower()}]")
+        else:
+            out.append(re.escape(ch))
+        i += 1
+    return "".join(out)
+
+
+def phrase_pattern(name: str) -> str:
+    """A name as written in extract/data, as a regex over the article text.
+
+    The first letter keeps its case ("Sở", not "sở": the common noun is no body); the rest
+    match in any case, either tone placement, "-" or "–" (any spacing), "và" or "&", and
+    an optional comma where the name has one ("Văn hóa, Thể thao và Du lịch").
+    """
+    parts = []
+    for i, word in enumerate(re.findall(r"[-–—]|,|[^\s,\-–—]+", name)):
+        if word in "-–—":
+            parts.append(r"\s*[-–—]\s*")
+        elif word == ",":
+            parts.append(r",?\s*")
+        elif word.lower() == "và":
+            parts.append(r"(?:[Vv]à|&)\s+")
+        else:
+            parts.append(_word_pattern(word, i == 0) + r"\s+")
+    rx = "".join(parts)
+    return re.sub(r"(?:\\s\+|\\s\*)+$", "", rx).replace(r"\s+\s*[-–—]\s*", r"\s*[-–—]\s*").replace(r"\s+,?\s*", r",?\s*")

@@ -19,15 +19,21 @@ from functools import lru_cache
 from typing import Optional
 
 from ._data import load
-from .gazetteer import PhraseHits, capitalised_run, name_words, phrase_hits, phrase_key
+from .gazetteer import Phrases, PhraseHits, capitalised_run, name_words, phrase_key
 from .text import Document, fold
-from .units import Mention, _quote_spans, _trailer_start, all_mentions, sentence_bounds, Index
+from .units import Mention, quote_spans, trailer_start, sentence_bounds, Index
 
 _SEP = re.compile(r"\s*[,\-–—]\s*")
 _KINDS = {"vks": {"vks"}, "vu": {"vu"}, "cuc": {"cuc", "dept"}, "office": {"office", "vks", "room"},
           "inspect": {"room", "vks", "body"}, "court": {"court"}, "police": {"police"},
           "dept": {"dept", "police"}, "room": {"room", "vu", "cuc"}, "board": {"board"}, "military": {"military"},
-          "school": {"body"}, "press": {"body"}, "gov": {"gov"}, "party": {"party"}}
+          "school": {"body"}, "press": {"body"}, "gov": {"gov", "mass"}, "party": {"party"},
+          "central": {"central"}, "national": {"national", "cuc", "dept"}, "mass": {"mass"}}
+
+
+_ACT_WORD = re.compile(r"(?:phat|chu|du|tham|bao|trinh|trao|nhan|ket|khai|chi|da|duoc|cung|va|la|tai|dong)\b")
+_TITLE_TO_NAME = re.compile(r"\s*,\s*(?:[Ôô]ng|[Bb]à|[Đđ]ồng\s+chí)\s+|\s+")
+_RECEIVES_BEFORE = re.compile(r"\b(?:tang|cho|trao\s+cho|ca\s+nhan)\s*(?:cac\s+)?$|\bva\s+$")
 
 
 def _fpat(s: str) -> str:
@@ -36,18 +42,23 @@ def _fpat(s: str) -> str:
 
 @lru_cache(maxsize=1)
 def _vocab() -> dict:
-    # Titles and party posts are found by the spaCy PhraseMatcher (extract.gazetteer.phrase_hits).
+    # Titles and party posts are found by the spaCy PhraseMatcher (extract.gazetteer.find_phrases).
     d = load("titles.yml")
-    positions = {phrase_key(p["title"]): p for p in d["positions"]}
+    positions: dict[str, list] = {}
+    for p in d["positions"]:  # "Thứ trưởng" and "Thủ trưởng" fold alike: both kept, told apart by accents
+        positions.setdefault(phrase_key(p["title"]), []).append(p)
     ranks = "|".join(r"\s+".join(map(re.escape, r.split())) for r in d["ranks"])
-    anchor = re.compile(r"(?:\b[Đđ]ồng\s+chí|(?<![\w])(?:" + ranks + r"))\s+")
+    anchor = re.compile(r"(?:\b[Đđ]ồng\s+chí|(?<![\w])(?:[Ôô]ng|[Bb]à|" + ranks + r"))\s+(?=[A-ZĐÀ-Ỹ])")
     acts = [(role, re.compile(r"\s*(?:" + "|".join(_fpat(v) for v in verbs) + r")\b")) for role, verbs in d["acts"].items()]
     return {"positions": positions, "anchor": anchor, "acts": acts}
 
 
 def _title(span) -> tuple[dict, int, int]:
     """(position from titles.yml, start, end) of a TITLE span."""
-    return _vocab()["positions"][" ".join(t.norm_ for t in span)], span.start_char, span.end_char
+    found = _vocab()["positions"][" ".join(t.norm_ for t in span)]
+    written = " ".join(span.text.lower().split())
+    best = next((p for p in found if p["title"].lower() == written), found[0])
+    return best, span.start_char, span.end_char
 
 
 def _title_at(titles: PhraseHits, pos: int) -> Optional[tuple[dict, int, int]]:
@@ -83,7 +94,14 @@ def _valid_name(doc: Document, start: int, end: int, tag: bool = True) -> bool:
     return bool(is_proper_noun(doc.text[s0:s1], start - s0, end - s0))
 
 
-def _name_at(doc: Document, pos: int) -> Optional[tuple[int, int]]:
+def _starts_phrase(doc: Document, at: int) -> bool:
+    """Whether the capitalised word at ``at`` begins a longer phrase (a title or a body: its next
+    word is written in lower case, "Giám đốc", "Cục trưởng"), not a given name ending a sentence."""
+    nxt = re.compile(r"[^\W\d_]+ ([^\W\d_]+)").match(doc.text, at)
+    return bool(nxt and nxt.group(1)[0].islower() and not _ACT_WORD.match(doc.folded, nxt.start(1)))
+
+
+def _name_at(doc: Document, pos: int, titles: PhraseHits) -> Optional[tuple[int, int]]:
     run = capitalised_run(doc.text, pos, max_words=4, kind="name")
     if not run:
         return None
@@ -93,8 +111,12 @@ def _name_at(doc: Document, pos: int) -> Optional[tuple[int, int]]:
     nw = name_words()
     stop = nw["not_name_start"]
     for i, w in enumerate(words):
-        # "Ngô Thanh Bình", "Đào Công Hưng": some of those words are also common in names
-        if i and w in stop and (i == len(words) - 1 or w not in nw["name_syllables"]):
+        # "Ngô Thanh Bình", "Đào Công Hưng": some of those words are also common in names;
+        # the last word ends the name only where a title begins ("Nguyễn Văn A Phó Viện trưởng",
+        # not "Bùi Minh Giám phát biểu", "Trần Quân;")
+        at = pos + len(" ".join(words[:i])) + (1 if i else 0)
+        if i and w in stop and (w not in nw["name_syllables"] if i < len(words) - 1 else
+                                (titles.at(at) is not None or w not in nw["name_syllables"] and _starts_phrase(doc, at))):
             end = pos + len(" ".join(words[:i]))
             break
     return (pos, end) if _valid_name(doc, pos, end) else None
@@ -159,40 +181,35 @@ def _clause_end(t: str, pos: int, sent_end: int) -> int:
     return m.start() if m else sent_end
 
 
-def find_officials(doc: Document, units: list[dict]) -> list[dict]:
-    t, f = doc.text, doc.folded
-    if not t.strip():
-        return []
-    v = _vocab()
-    titles, party = phrase_hits(doc, "TITLE"), phrase_hits(doc, "PARTY")
-    index = Index([m for m in all_mentions(doc) if m.name])
-    cut = _trailer_start(doc)
-    quotes = _quote_spans(t)
-    found: dict[str, dict] = {}
-    order: list[str] = []
+class _People:
+    """The people found so far, one entry per name: a later mention adds what an earlier lacked."""
 
-    def record(ns: int, ne: int, title: Optional[dict], unit: Optional[Mention], direct: bool, title_end: int, desc_end: int):
+    _CLUSTER_TITLES = {"Cụm trưởng", "Cụm phó", "Khối trưởng", "Khối phó", "Trưởng Khối", "Phó Trưởng Khối"}
+
+    def __init__(self, doc: Document, acts: list, quotes: list):
+        self.doc, self.acts, self.quotes = doc, acts, quotes
+        self.found: dict[str, dict] = {}
+        self.order: list[str] = []
+
+    def record(self, ns: int, ne: int, title: Optional[dict], unit: Optional[Mention], direct: bool, desc_end: int) -> None:
+        t, f = self.doc.text, self.doc.folded
         name = " ".join(t[ns:ne].split())
-        if any(a < ns < b for a, b in quotes):
+        if any(a < ns < b for a, b in self.quotes):
             return
         title_text = title["title"] if title else None
         if title_text == "Phó Viện trưởng phụ trách" and not direct:
             title_text = "Phó Viện trưởng"
-        role = None
-        for r, rx in v["acts"]:
-            if rx.match(f, desc_end):
-                role = r
-                break
+        role = next((r for r, rx in self.acts if rx.match(f, desc_end)), None)
         entry = {"name": name, "title": title_text, "unit": unit.name if unit else None,
                  **({"role": role} if role else {}),
-                 "evidence": doc.evidence(ns, max(desc_end, ne)).as_dict()}
+                 "evidence": self.doc.evidence(ns, max(desc_end, ne)).as_dict()}
         key = fold(name)
-        old = found.get(key)
+        old = self.found.get(key)
         if old is None:
-            found[key] = entry
-            order.append(key)
+            self.found[key] = entry
+            self.order.append(key)
             return
-        cluster_titles = {"Cụm trưởng", "Cụm phó", "Khối trưởng", "Khối phó", "Trưởng Khối", "Phó Trưởng Khối"}
+        cluster_titles = self._CLUSTER_TITLES
         if (old["title"] is None or old["title"] in cluster_titles) and title_text and title_text not in cluster_titles:
             old["title"], old["unit"] = title_text, entry["unit"]
         elif entry["unit"] and (old["unit"] is None or (old["unit"].endswith(" tỉnh") and entry["unit"].startswith(old["unit"]))):
@@ -201,88 +218,143 @@ def find_officials(doc: Document, units: list[dict]) -> list[dict]:
         if "role" not in old and role:
             old["role"] = role
 
+    def known(self, ns: int, ne: int) -> bool:
+        return fold(" ".join(self.doc.text[ns:ne].split())) in self.found
+
+    def add_role(self, ns: int, ne: int, role: str) -> None:
+        self.found[fold(" ".join(self.doc.text[ns:ne].split()))].setdefault("role", role)
+
+    def result(self) -> list[dict]:
+        return [self.found[k] for k in self.order]
+
+
+def find_officials(doc: Document, mentions: list[Mention], phrases: Phrases) -> list[dict]:
+    """Named people acting in the event, with their title and its unit (``mentions``: every unit
+    mention of the article, :func:`extract.units.read_mentions`)."""
+    t = doc.text
+    if not t.strip():
+        return []
+    v = _vocab()
+    index = Index([m for m in mentions if m.name])
+    cut = trailer_start(doc)
+    people = _People(doc, v["acts"], quote_spans(t))
     for sent in doc.sentences:
         if sent.start >= cut:
             break
-        if not titles.any(sent.start, sent.end):
+        if not phrases.titles.any(sent.start, sent.end):
             continue
-        used_titles: set[int] = set()
-        mentions = index.between(sent.start, _clause_end(t, sent.end - 1, sent.end) + 1)
-        # 1. person first: "đồng chí X, ...", "Trung tướng X, ...", "X - Title"
-        starts = []
-        for a in v["anchor"].finditer(t, sent.start, sent.end):
-            nm = _name_at(doc, a.end())
-            if nm:
+        near = index.between(sent.start, _clause_end(t, sent.end - 1, sent.end) + 1)
+        used = _person_first(doc, sent, near, phrases, v["anchor"], people)
+        _title_first(doc, sent, near, phrases.titles, used, people)
+    _record_untitled(doc, v, cut, people, phrases.titles)
+    return people.result()
+
+
+def _person_first(doc: Document, sent, mentions: list[Mention], phrases: Phrases, anchor: re.Pattern,
+                  people: _People) -> set[int]:
+    """"đồng chí X, ...", "Trung tướng X, ...", "X - Title": the name, then its title and unit.
+    Returns the starts of the titles it used."""
+    t = doc.text
+    titles, party = phrases.titles, phrases.party
+    used_titles: set[int] = set()
+    starts = []
+    for a in anchor.finditer(t, sent.start, sent.end):
+        nm = _name_at(doc, a.end(), titles)
+        if nm:
+            starts.append(nm)
+    for tm in titles.scan(sent.start, sent.end):
+        sep = re.search(r"\s*[,\-–—]\s*$", t[sent.start:tm.start_char])
+        name_end = tm.start_char - len(sep.group()) if sep else -1
+        # "VKSND tỉnh Tây Ninh - Cụm trưởng": a unit, not a person, precedes the title
+        if sep and not any(m.start < name_end <= m.end for m in mentions):
+            # the name never reaches back into a unit ("VKSND tỉnh Gia Lai Rơ Mah Tuấn")
+            floor = max([m.end for m in mentions if m.end <= name_end] + [sent.start])
+            nm = _name_before(doc, name_end, floor)
+            if nm and nm not in starts:
                 starts.append(nm)
-        for tm in titles.scan(sent.start, sent.end):
-            sep = re.search(r"\s*[,\-–—]\s*$", t[sent.start:tm.start_char])
-            name_end = tm.start_char - len(sep.group()) if sep else -1
-            # "VKSND tỉnh Tây Ninh - Cụm trưởng": a unit, not a person, precedes the title
-            if sep and not any(m.start < name_end <= m.end for m in mentions):
-                # the name never reaches back into a unit ("VKSND tỉnh Gia Lai Rơ Mah Tuấn")
-                floor = max([m.end for m in mentions if m.end <= name_end] + [sent.start])
-                nm = _name_before(doc, name_end, floor)
-                if nm and nm not in starts:
-                    starts.append(nm)
-        for ns, ne in sorted(set(starts)):
-            if any(m.start <= ns and ne <= m.end for m in mentions):
-                continue  # a place inside a unit's name ("VKSND tỉnh Phú Thọ - Cụm trưởng")
-            p = ne
-            title = None
-            fallback = None  # a party post, the position only when no other follows
-            for _ in range(5):
-                s = _SEP.match(t, p)
-                if not s:
-                    break
-                p = s.end()
-                tt = _title_at(titles, p)
-                pm = party.at(p)
-                if tt and not tt[0].get("party") and not (pm and pm.end_char > tt[2]):
-                    title = tt
-                    break
-                if tt and fallback is None:
-                    fallback = tt
-                if not pm and not tt:
-                    break
-                semi = t.find(";", p, sent.end)
-                nxt = _SEP.search(t, max(pm.end_char if pm else 0, tt[2] if tt else 0), sent.end if semi == -1 else semi)
-                if not nxt:
-                    break
-                p = nxt.start()
-            title = title or fallback
-            if not title:
-                continue
-            td, ts, te = title
-            # "Vụ trưởng Vụ trưởng Vụ 12": a repeated title is one
-            again = _title_at(titles, te + 1) if te < len(f) else None
-            if again and again[0]["title"] == td["title"]:
-                used_titles.add(te + 1)
-                te = again[2]
-            used_titles.add(ts)
+    for ns, ne in sorted(set(starts)):
+        if any(m.start <= ns and ne <= m.end for m in mentions):
+            continue  # a place inside a unit's name ("VKSND tỉnh Phú Thọ - Cụm trưởng")
+        title = _title_after_name(t, ne, sent.end, titles, party)
+        if not title:
+            continue
+        td, ts, te = title
+        # "Vụ trưởng Vụ trưởng Vụ 12": a repeated title is one
+        again = _title_at(titles, te + 1) if te < len(t) else None
+        if again and again[0]["title"] == td["title"]:
+            used_titles.add(te + 1)
+            te = again[2]
+        used_titles.add(ts)
+        clause = (te, _clause_end(t, te, sent.end))
+        unit, direct = _unit_for(td, te, ts, mentions, clause, (sent.start, sent.end), ns)
+        people.record(ns, ne, td, unit, direct, unit.end if (unit and direct) else te)
+    return used_titles
+
+
+def _title_after_name(t: str, p: int, sent_end: int, titles: PhraseHits, party: PhraseHits):
+    """The position written after a name, over party posts ("X, Ủy viên Ban cán sự Đảng, Phó Viện
+    trưởng ..."); a party post is the position only when no other follows."""
+    fallback = None
+    for _ in range(5):
+        s = _SEP.match(t, p)
+        if not s:
+            break
+        p = s.end()
+        tt = _title_at(titles, p)
+        pm = party.at(p)
+        if tt and not tt[0].get("party") and not (pm and pm.end_char > tt[2]):
+            return tt
+        if tt and fallback is None:
+            fallback = tt
+        if not pm and not tt:
+            break
+        semi = t.find(";", p, sent_end)
+        nxt = _SEP.search(t, max(pm.end_char if pm else 0, tt[2] if tt else 0), sent_end if semi == -1 else semi)
+        if not nxt:
+            break
+        p = nxt.start()
+    return fallback
+
+
+def _title_first(doc: Document, sent, mentions: list[Mention], titles: PhraseHits, used_titles: set[int],
+                 people: _People) -> None:
+    """"Phó Viện trưởng VKSND tối cao Nguyễn Hải Trâm": the title, its unit, then the name."""
+    t = doc.text
+    for tm in titles.scan(sent.start, sent.end):
+        if tm.start_char in used_titles:
+            continue
+        td, ts, te = _title(tm)
+        unit = next((m for m in mentions if te < m.start <= te + 2), None)
+        p = unit.end if unit else te
+        # "Phó Chủ tịch HĐND tỉnh X Nguyễn Văn A", "..., ông Nguyễn Văn A"
+        sp = _TITLE_TO_NAME.match(t, p)
+        if not sp:
+            continue
+        nm = _name_at(doc, sp.end(), titles)
+        if not nm:
+            continue
+        if unit is None and td["heads"]:
+            # "Kiểm sát viên Nguyễn Văn A, Phòng 1 VKSND tỉnh X": the unit written after the name
+            sep = re.compile(r"\s*[,\-–]\s*").match(t, nm[1])
+            if sep:
+                unit = next((m for m in mentions if m.start == sep.end() and m.name), None)
+        if unit is None:
             clause = (te, _clause_end(t, te, sent.end))
-            unit, direct = _unit_for(td, te, ts, mentions, clause, (sent.start, sent.end), ns)
-            desc_end = unit.end if (unit and direct) else te
-            record(ns, ne, td, unit, direct, te, desc_end)
-        # 2. title first: "Phó Viện trưởng VKSND tối cao Nguyễn Hải Trâm"
-        for tm in titles.scan(sent.start, sent.end):
-            if tm.start_char in used_titles:
-                continue
-            td, ts, te = _title(tm)
-            unit = next((m for m in mentions if te < m.start <= te + 2), None)
-            p = unit.end if unit else te
-            sp = re.compile(r"\s+").match(t, p)
-            if not sp:
-                continue
-            nm = _name_at(doc, sp.end())
-            if not nm:
-                continue
-            if unit is None and td["heads"]:
-                # "Kiểm sát viên Nguyễn Văn A, Phòng 1 VKSND tỉnh X": the unit written after the name
-                sep = re.compile(r"\s*[,\-–]\s*").match(t, nm[1])
-                if sep:
-                    unit = next((m for m in mentions if m.start == sep.end() and m.name), None)
-            if unit is None:
-                clause = (te, _clause_end(t, te, sent.end))
-                unit, _ = _unit_for(td, te, ts, mentions, clause, (sent.start, sent.end), ts)
-            record(nm[0], nm[1], td, unit, unit is not None, te, nm[1])
-    return [found[k] for k in order]
+            unit, _ = _unit_for(td, te, ts, mentions, clause, (sent.start, sent.end), ts)
+        people.record(nm[0], nm[1], td, unit, unit is not None, nm[1])
+
+
+def _record_untitled(doc: Document, v: dict, cut: int, people: _People, titles: PhraseHits) -> None:
+    """People named with "đồng chí" or a rank but no title, who receive an award or act in the
+    event: "trao Huân chương ... tặng đồng chí Nguyễn Văn A", "đồng chí B phát biểu chỉ đạo"."""
+    t, f = doc.text, doc.folded
+    for a in v["anchor"].finditer(t, 0, cut):
+        nm = _name_at(doc, a.end(), titles)
+        if not nm or people.known(*nm):
+            continue
+        receives = _RECEIVES_BEFORE.search(f[max(0, a.start() - 30):a.start()])
+        acts = any(rx.match(f, nm[1]) for _, rx in v["acts"])
+        if receives or acts:
+            people.record(nm[0], nm[1], None, None, False, nm[1])
+            if receives:
+                people.add_role(nm[0], nm[1], "nhận thưởng")

@@ -1,12 +1,12 @@
 """The extraction pipeline: Article -> event record (the contract's format).
 
-Each stage is a plain function over the :class:`~extract.text.Document`; the
-order matters only where a stage reads an earlier one's facts (units before
-officials, awards and roles; clusters before the event and roles).
+Each stage is a plain function over the :class:`~extract.text.Document` and takes the
+earlier stages' facts as arguments: the unit mentions and the phrases (titles, party posts)
+are read once and handed to officials, awards and roles; clusters to the event and roles.
 """
 from __future__ import annotations
 
-from . import awards, clusters, documents, event, officials, relevance, roles, units
+from . import awards, clusters, documents, event, gazetteer, officials, relevance, roles, units
 from .model import Article
 from .record import make_record
 from .text import Document
@@ -22,17 +22,18 @@ def extract_record(article: Article, record_id: str) -> dict:
     found_clusters = clusters.find_clusters(doc)
     ev = event.find_event(doc, article, found_clusters)
     year = event.article_year(doc, article, ev)
-    found_units = units.find_units(doc)
-    found_officials = officials.find_officials(doc, found_units)
+    mentions = units.read_mentions(doc)
+    phrases = gazetteer.find_phrases(doc)
+    found_officials = officials.find_officials(doc, mentions, phrases)
     return make_record(
         record_id,
         article,
         relevant=True,
         event=ev,
-        units=found_units,
+        units=units.find_units(doc, mentions),
         officials=found_officials,
-        awards=awards.find_awards(doc, found_units, year, found_officials),
-        roles=roles.find_roles(doc, found_units, found_clusters, year),
+        awards=awards.find_awards(doc, mentions, phrases, year, found_officials),
+        roles=roles.find_roles(doc, mentions, found_clusters, year),
         documents=documents.find_documents(doc),
         text=doc.text,
     )

@@ -17,17 +17,26 @@ import re
 from collections import Counter
 from typing import Optional
 
-from .text import Document, fold
-from .units import _TITLE_BEFORE, Mention, _trailer_start, all_mentions, sentence_bounds, Index
+from .text import Document
+from .units import TITLE_BEFORE, Mention, trailer_start, sentence_bounds, Index
 
-_ROLE = re.compile(r"\b(pho\s+truong\s+khoi|truong\s+khoi|khoi\s+truong|khoi\s+pho|cum\s+truong|cum\s+pho)\b")
-_ROLE_NAME = {"pho truong khoi": "Khối phó", "truong khoi": "Khối trưởng", "khoi truong": "Khối trưởng",
-              "khoi pho": "Khối phó", "cum truong": "Cụm trưởng", "cum pho": "Cụm phó"}
+_ROLE = re.compile(r"\b(pho\s+truong\s+(?:khoi|cum|khu\s+vuc)|pho\s+(?:khoi|cum)\s+truong|truong\s+(?:khoi|cum|khu\s+vuc)"
+                   r"|khoi\s+truong|khoi\s+pho|cum\s+truong|cum\s+pho)\b")
+# "Trưởng cụm", "Phó Cụm trưởng", "Phó trưởng Khu vực": the contract's four roles. A region
+# ("Khu vực thi đua") is led like a cluster: its role takes the article's cluster kind.
+_ROLE_NAME = {"pho truong khoi": "Khối phó", "pho khoi truong": "Khối phó", "truong khoi": "Khối trưởng",
+              "khoi truong": "Khối trưởng", "khoi pho": "Khối phó", "cum truong": "Cụm trưởng", "cum pho": "Cụm phó",
+              "truong cum": "Cụm trưởng", "pho truong cum": "Cụm phó", "pho cum truong": "Cụm phó",
+              "truong khu vuc": "trưởng", "pho truong khu vuc": "phó"}
 # What may stand between a unit and its role (folded text).
 _LINK_BEFORE = re.compile(
     r"\s*[,\-–(]?\s*(?:\(?\s*)?(?:(?:duoc|da\s+duoc|se)\b[^,;.]{0,45}?)?\s*(?:dai\s+dien\s+(?:cho\s+)?)?"
-    r"(?:la|lam|giu|dam\s+nhiem)?\s*(?:don\s+vi)?\s*")
+    r"(?:(?:voi|trong)\s+(?:tu\s+cach|vai\s+tro)(?:\s+la)?|giu\s+vai\s+tro(?:\s+la)?|la|lam|giu|dam\s+nhiem|/)?\s*(?:don\s+vi)?\s*")
 _LINK_AFTER = re.compile(r"[^;.]{0,80}?\bla\s+$")
+_AS_ROLE_BEFORE = re.compile(r"\b(?:voi|trong)\s+(?:vai\s+tro|tu\s+cach)(?:\s+la)?\s*(?:don\s+vi)?\s*$")
+_COMMA_THEN = re.compile(r"(?:\s*(?:cum|khoi)(?:\s+thi\s+dua)?(?:\s+so)?\s*\w+)?[^;.,]{0,40}?,\s*")
+_HANDOVER_BEFORE = re.compile(r"\bban\s+giao(?:\s+(?:nhiem\s+vu|vai\s+tro|co))?(?:\s+(?:don\s+vi))?\s*$")
+_HANDED_TO = re.compile(r"[^;.]{0,60}?\bcho\s+$")
 _PERSON_DESC = re.compile(r"^[^;.]{0,120}$")
 _YEAR_AFTER = re.compile(r"(?:\s*(?:cum|khoi)(?:\s+thi\s+dua)?(?:\s+so)?\s*[\w]+)?[^;.]{0,40}?\bnam\s+(\d{4})")
 _YEAR = re.compile(r"\bnam\s+(\d{4})\b")
@@ -67,13 +76,16 @@ def _cluster_name(clusters: list[dict], pos: int, default: Optional[str]) -> Opt
     return default
 
 
-def find_roles(doc: Document, units: list[dict], clusters: list[dict], year: Optional[int]) -> list[dict]:
+def find_roles(doc: Document, mentions: list[Mention], clusters: list[dict], year: Optional[int]) -> list[dict]:
+    """Cluster leadership by year (``mentions``: every unit mention, :func:`extract.units.read_mentions`)."""
     t, f = doc.text, doc.folded
     if not t.strip():
         return []
-    mentions = [m for m in all_mentions(doc) if m.name and m.level != "tối cao" or (m.name and m.kind in ("vu", "cuc"))]
+    # a national body (a ministry) owns clusters, it does not lead one: "được Bộ Công an phân công là đơn vị Cụm trưởng"
+    mentions = [m for m in mentions if m.name and m.kind != "central" and m.level != "tối cao"
+                or (m.name and m.kind in ("vu", "cuc"))]
     index = Index(mentions)
-    cut = _trailer_start(doc)
+    cut = trailer_start(doc)
     counts = Counter(c.get("name") for c in clusters or [] if c.get("name"))
     main = counts.most_common(1)[0][0] if counts else None
     out: list[dict] = []
@@ -89,10 +101,17 @@ def find_roles(doc: Document, units: list[dict], clusters: list[dict], year: Opt
         nxt = t.find(";", rm.end(), s1)
         clause1 = s1 if nxt == -1 else nxt
         role = _ROLE_NAME[" ".join(rm.group(1).split())]
+        if role in ("trưởng", "phó"):
+            kind = "Khối" if main and main.startswith("Khối") else "Cụm"
+            role = f"{kind} {role}"
         unit: Optional[Mention] = None
         after = index.between(rm.end(), clause1)
         if after and _LINK_AFTER.fullmatch(f[rm.end():after[0].start]):
             unit = after[0]  # "đơn vị Cụm phó là Công an tỉnh X"
+        elif after and _AS_ROLE_BEFORE.search(f, clause0, rm.start()) and _COMMA_THEN.fullmatch(f[rm.end():after[0].start]):
+            unit = after[0]  # "Với vai trò đơn vị Cụm trưởng, Công an tỉnh X ..."
+        elif after and _HANDOVER_BEFORE.search(f, clause0, rm.start()) and _HANDED_TO.fullmatch(f[rm.end():after[0].start]):
+            unit = after[0]  # "bàn giao cụm trưởng cụm thi đua năm 2020 cho Bộ CHQS tỉnh X"
         before = [m for m in index.between(clause0, rm.start()) if m.end <= rm.start()]
         if before and unit is None:
             last = before[-1]
@@ -102,7 +121,7 @@ def find_roles(doc: Document, units: list[dict], clusters: list[dict], year: Opt
             elif _PERSON_DESC.match(gap) and re.search(r"[Đđ]ồng\s+chí|(?:tướng|tá)\s", t[clause0:last.start]) and \
                     re.fullmatch(r"\s*[,\-–]\s*", gap):
                 unit = last
-            elif _NAME_GAP.fullmatch(t[last.end:rm.start()]) and _TITLE_BEFORE.search(f[max(clause0, last.start - 40):last.start]):
+            elif _NAME_GAP.fullmatch(t[last.end:rm.start()]) and TITLE_BEFORE.search(f[max(clause0, last.start - 40):last.start]):
                 # "Viện trưởng VKSND tỉnh X Nguyễn Văn A, Cụm trưởng ...": the person's unit
                 unit = last
         if unit is None:

@@ -13,7 +13,7 @@ How a mention is read:
    "Viện kiểm sát nhân dân 06 tỉnh: A, B", "VKSND các huyện, thị xã, thành phố: A, B";
 3. lists of bodies without a place ("gồm 8 đơn vị: Viện Kiểm sát nhân dân, Thanh tra, ...")
    name the province's bodies (``... tỉnh``) or a procuracy's rooms.
-Every mention is kept for officials and roles (:func:`all_mentions`); find_units keeps
+Every mention is kept for officials and roles (:func:`read_mentions`); find_units keeps
 those that take part in the event, not the ones only cited as a cluster's owner
 ("Cụm thi đua số 2 - VKSND tỉnh X"), a council ("Hội đồng Thi đua - Khen thưởng VKSND
 tỉnh X"), an issuer ("Chỉ thị của Viện trưởng VKSND tối cao") or inside a slogan.
@@ -26,14 +26,14 @@ from functools import lru_cache
 from typing import Optional
 
 from ._data import load
-from .gazetteer import capitalised_run, district_kind, is_central_city, match_province
+from .gazetteer import capitalised_run, district_kind, is_central_city, match_province, phrase_pattern
 from .text import Document, fold
 
 _PROC = (r"(?P<proc>Viện\s+[Kk]iểm\s+[Ss]át\s+[Nn]hân(?:\s+[Dd]ân)?(?:\s+tối\s+cao)?|Viện\s+KSND(?:TC)?\b"
          r"|V[KL]S(?:ND|DN)(?:TC)?\b|VKS\s+[Nn]hân\s+[Dd]ân|Viện\s+[Kk]iểm\s+[Ss]át(?!\s+[Qq]uân))")
 _MIL = r"(?:Viện\s+[Kk]iểm\s+[Ss]át\s+[Qq]uân\s+[Ss]ự|VKSQS|VKS\s+[Qq]uân\s+[Ss]ự)"
 _CAPCAO_SHORT = re.compile(r"Viện\s+(?:KSND\s+)?cấp\s+cao\s+([123])\b")
-_VU_NUM = re.compile(r"\bVụ\s+(\d{1,2})\b")
+_VU_NUM = re.compile(r"\bVụ\s+(\d{1,2}|[IVX]{1,4})\b")
 _VU_NAMED = re.compile(r"\b(?P<head>Vụ|Cục)\s+(?![Tt]rưởng|[Pp]hó|án\b|việc\b|\d)")
 _ROOM = re.compile(r"(?:\bPhòng|(?<=[Tt]rưởng\s)phòng|(?<=[Pp]hó\s)phòng)\s+(\d{1,2})\b")
 _ROOM_NAMED = re.compile(r"\bPhòng\s+[^\W\d][^()\n.;]{2,120}?\(\s*Phòng\s+(\d{1,2})\s*\)")
@@ -48,8 +48,9 @@ _CUC_NUM = re.compile(r"\bCục\s+(\d{1,2})\b(?!\s*[/.]\d)(?!\s*[-–,(]?\s*(?:B
 _CAPCAO_CITY = {"Hà Nội": "Hà Nội", "Đà Nẵng": "Đà Nẵng", "Hồ Chí Minh": "TP Hồ Chí Minh"}
 _CAPCAO_NUM = {"1": "Hà Nội", "2": "Đà Nẵng", "3": "TP Hồ Chí Minh"}
 _SEP = re.compile(r"\s*[,;]\s*(?:va\s+)?|\s+va\s+")
-_LEVEL = re.compile(r"(?:cac\s+)?(tinh|huyen|thi\s+xa|quan|thanh\s+pho|tp)(?![\w])\.?\s*")
-_LEVEL_NAME = {"tinh": "tỉnh", "huyen": "huyện", "thi xa": "thị xã", "quan": "quận", "thanh pho": "TP", "tp": "TP", "tp.": "TP"}
+_LEVEL = re.compile(r"(?:cac\s+)?(tinh|huyen|thi\s+xa|quan|thanh\s+pho|tp|phuong|xa)(?![\w])\.?\s*")
+_LEVEL_NAME = {"tinh": "tỉnh", "huyen": "huyện", "thi xa": "thị xã", "quan": "quận", "thanh pho": "TP", "tp": "TP", "tp.": "TP",
+               "phuong": "phường", "xa": "xã"}
 _LIST_INTRO = re.compile(
     r"(?:(?:bao\s+)?gồm(?:\s+có)?\s*(?:\d+\s+)?(?:(?:cơ\s+quan,?\s+)?(?:đơn\s+vị|thành\s+viên|cơ\s+quan)(?:\s+trong\s+(?:[Kk]hối|[Cc]ụm)(?:\s+thi\s+đua)?)?)?"
     r"|\d+\s+(?:cơ\s+quan,?\s+)?(?:đơn\s+vị|thành\s+viên|cơ\s+quan)(?:\s+trong\s+(?:[Kk]hối|[Cc]ụm)(?:\s+thi\s+đua)?)?(?:\s+gồm)?)\s*:")
@@ -70,13 +71,32 @@ class Mention:
 
 
 # --------------------------------------------------------------------------- vocabularies
+def _body_pattern(b: dict) -> str:
+    """A body's regex: its own `pattern`, or its `names` and abbreviations (`abbr`, as written)."""
+    if b.get("pattern"):
+        return b["pattern"]
+    alts = [phrase_pattern(n) for n in b.get("names", [])] + [re.escape(a).replace(r"\ ", r"\s+") for a in b.get("abbr", [])]
+    return "|".join(sorted(alts, key=len, reverse=True))
+
+
 @lru_cache(maxsize=1)
 def _bodies() -> dict:
     d = load("bodies.yml")
-    placed = []
-    for b in d["placed"]:
-        placed.append((re.compile(r"(?<![\w])(?:" + b["pattern"] + r")(?![\w])"), b))
+    entries = list(d["placed"]) + [
+        {"canonical": f"Sở {n}", "names": [f"Sở {n}"], "bare": "province", "kind": "dept"}
+        for n in d.get("provincial_departments", [])]
+    for b in entries:
+        if b.get("not_after"):
+            b["not_after_rx"] = re.compile(r"(?:" + "|".join(b["not_after"]) + r")$")
+    placed = [(re.compile(r"(?<![\w])(?:" + _body_pattern(b) + r")(?![\w])"), b) for b in entries]
     fixed = [(re.compile(r"(?<![\w])(?:" + b["pattern"] + r")"), b) for b in d["fixed"]]
+    for c in d.get("central", []):
+        names = [c["name"]] + c.get("also", [])
+        body = {"canonical": c["name"], "names": names, "abbr": c.get("abbr", []),
+                "kind": "national" if c.get("member") else "central"}
+        if c.get("not_after"):  # "Thủ tướng Chính phủ" is a title, "Cờ thi đua của Chính phủ" an award
+            body["not_after"] = re.compile(r"(?:" + "|".join(c["not_after"]) + r")$")
+        fixed.append((re.compile(r"(?<![\w])(?:" + _body_pattern(body) + r")(?![\w])"), body))
     return {"placed": placed, "fixed": fixed}
 
 
@@ -117,8 +137,13 @@ def _parse_place(doc: Document, pos: int, allow_high: bool = True):
             if n:
                 return [("cấp cao", _CAPCAO_NUM[n.group(1)], pos, n.end())], n.end()
             return None, m.end()
+        m = re.compile(r"\s+khu\s+vuc\s+(\d{1,2})\b(?:\s*[-–]\s*|\s+(?:tinh|thanh\s+pho|tp\.?)\s+)?").match(f, pos)
+        if m:
+            pm = match_province(f, m.end())
+            place = f"{m.group(1)} - {pm[0]}" if pm else m.group(1)
+            return [("khu vực", place, pos, pm[1] if pm else m.end(1))], (pm[1] if pm else m.end(1))
     # "các tỉnh A, B", "06 tỉnh: A, B", "các tỉnh (A; B)"
-    m = re.compile(r"\s+(?:cac|\d+|hai|ba|bon|nam|sau)\s+tinh\b\s*[:(]?\s*").match(f, pos)
+    m = re.compile(r"\s+(?:cac|\d+|hai|ba|bon|nam|sau)\s+tinh\b(?:(?:\s+[^\W\d_]+){1,5}?\s*(?:\s(?:bao\s+)?gom)?\s*:|\s*[:(]?)\s*").match(f, pos)
     if m:
         items, end = _province_list(doc, m.end(), "tỉnh")
         return (items or None), (end if items else m.end())
@@ -157,14 +182,16 @@ def _parse_place(doc: Document, pos: int, allow_high: bool = True):
             # "VKSND thành phố" in an article about a centrally-run city (_fill_unnamed names it)
             return [("TP", None, pos, m.end() - (len(m.group()) - len(m.group().rstrip())))], m.end()
         return None, m.end()
-    m = re.compile(r"\s+(huyen|thi\s+xa|quan)\s+").match(f, pos)
-    if m:
+    m = re.compile(r"\s+(huyen|thi\s+xa|quan|phuong|xa)(?:\s+|(?=\s*(?:[,;.)]|va\b)))").match(f, pos)
+    if m and (t[m.start(1)].islower() or m.group(1) in ("huyen", "thi xa")):
         level = _LEVEL_NAME[" ".join(m.group(1).split())]
         run = _district_name(t, m.end(), level)
         if run:
             items = [(level, run[0], pos, run[1])]
             more, end = _continue(doc, run[1], level)
             return items + more, end
+        if level in ("huyện", "thị xã") and re.compile(r"\s*(?:[,;.)]|va\b)").match(f, m.end(1)):
+            return [(level, None, pos, m.end(1))], m.end(1)  # "Công an huyện": the article's district
         return None, m.end()
     m = re.compile(r"\s+").match(f, pos)
     if m and m.end() < len(t) and t[m.end()].isupper():
@@ -258,16 +285,13 @@ def _district_list(doc: Document, pos: int, level: Optional[str]):
 
 
 def _explicit_district_levels(doc: Document) -> dict:
-    cache = doc.__dict__.setdefault("_thidua_levels", None)
-    if cache is not None:
-        return cache
+    """Districts the article writes with their level somewhere ("thị xã Long Mỹ")."""
     out = {}
     for m in re.finditer(r"\b(huyen|thi\s+xa|thanh\s+pho)\s+", doc.folded):
         run = capitalised_run(doc.text, m.end())
         if run and len(run[0].split()) >= 2:
             lvl = {"huyen": "huyện", "thi xa": "thị xã", "thanh pho": "TP"}[" ".join(m.group(1).split())]
             out.setdefault(fold(run[0]), lvl)
-    doc.__dict__["_thidua_levels"] = out
     return out
 
 
@@ -352,155 +376,303 @@ def _overlaps(claimed: "_Claimed", s: int, e: int) -> bool:
     return claimed.overlaps(s, e)
 
 
+_NAME_STOP = frozenset(("và", "của", "đã", "được", "là", "tại", "với", "cùng", "trong", "thuộc", "năm", "có", "chủ",
+                        "tham", "dự", "về", "do", "cho", "đồng", "ông", "bà", "phát", "báo", "tổ", "đơn", "nhằm", "vụ", "cục"))
+
+
+def _written_name_end(text: str, pos: int, claimed: "_Claimed", max_words: int = 7) -> int:
+    """The end of a department's written name from ``pos`` ("Pháp chế", "Kế hoạch – Tổng hợp",
+    "Tổ chức cán bộ"): its words up to punctuation, a body already read, a person's name or
+    a verb of the sentence."""
+    from .gazetteer import name_words
+    surnames = name_words()["surnames"]
+    end, p, n = pos, pos, 0
+    for m in re.finditer(r"\s*([-–]\s*)?([^\W\d_]+)", text[pos:pos + 120]):
+        a, b = pos + m.start(2), pos + m.end(2)
+        if pos + m.start() != p or "\n" in m.group()[:m.start(2) - m.start()] or claimed.overlaps(a, b):
+            break
+        w = m.group(2)
+        if n and (w in _NAME_STOP or w in ("Đồng", "Ông", "Bà")):
+            break
+        if n and w[0].isupper() and fold(w) in surnames and re.match(r" [A-ZĐÀ-Ỹ]", text[b:b + 2]):
+            break  # "Vụ Pháp chế Đinh Văn Minh": a person's name after the department's
+        end, p, n = b, b, n + 1
+        if n >= max_words:
+            break
+    return end
+
+
+class _Scan:
+    """What one scan of an article has read so far: its mentions and the characters they claim."""
+
+    def __init__(self, doc: Document):
+        self.doc, self.t, self.f = doc, doc.text, doc.folded
+        self.out: list[Mention] = []
+        self.claimed = _Claimed(len(doc.text))
+        # named departments are the Supreme Procuracy's only in articles of the procuracy
+        self.procuracy = re.search(_PROC, doc.text) is not None
+
+    def add(self, m: Mention) -> None:
+        self.out.append(m)
+        self.claimed.append((m.start, m.end))
+
+
+# Departments and rooms by number; a room may be written by name with its number:
+# "Phòng Thực hành quyền công tố ... (Phòng 3)". Earlier entries win at one place.
+_NUMBERED = ((_VU_NUM, "Vụ", "vu", None), (_ROOM_NAMED, "Phòng", "room", None), (_ROOM, "Phòng", "room", None),
+             (_CUC_NUM, "Cục", "cuc", None), (_OFFICE, None, "office", None),
+             (_VIEN_NUM, "Viện", "room", {"high": True}))
+
+
+@lru_cache(maxsize=1)
+def _heads() -> tuple:
+    """Every head of a unit, in priority order: (reader, its regex, its data). Fixed names come
+    first (they contain words such as "Kiểm sát" and "Thành phố"), then departments, the military
+    and high-level procuracies, then the bodies of the grammar (extract/data/bodies.yml)."""
+    entries = [(_read_fixed, rx, b) for rx, b in _bodies()["fixed"]]
+    entries.append((_read_named_department, _VU_NAMED, None))
+    entries += [(_read_numbered, rx, (head, kind, extra)) for rx, head, kind, extra in _NUMBERED]
+    entries.append((_read_military, re.compile(_MIL), None))
+    entries.append((_read_high_court_short, _CAPCAO_SHORT, None))
+    entries.append((_read_placed, re.compile(_PROC), {"canonical": "VKSND", "kind": "vks", "procuracy": True}))
+    entries += [(_read_placed, rx, b) for rx, b in _bodies()["placed"]]
+    return tuple(entries)
+
+
+def _first_words(b) -> set:
+    """The folded first words a body written by `names`/`abbr` can start with, or empty for a raw pattern."""
+    if not isinstance(b, dict) or b.get("pattern") or not (b.get("names") or b.get("abbr")):
+        return set()
+    return {fold(w.split()[0]) for w in list(b.get("names", [])) + list(b.get("abbr", []))}
+
+
+@lru_cache(maxsize=1)
+def _dispatch() -> tuple[re.Pattern, dict, tuple]:
+    """A trie-like dispatch for the bodies written by name: one scan finds every first word of those
+    names ("Sở", "Bộ", "BHXH", "Hội"...), and only the bodies starting with that word are tried
+    there. Returns (first-word regex, folded word -> entry indexes, indexes of the raw patterns
+    scanned on their own)."""
+    entries = _heads()
+    by_word: dict[str, list[int]] = {}
+    alone = []
+    for i, (_, _, data) in enumerate(entries):
+        words = _first_words(data)
+        if not words:
+            alone.append(i)
+        for w in words:
+            by_word.setdefault(w, []).append(i)
+    spellings = set()
+    for i, (_, _, data) in enumerate(entries):
+        for name in list(_first_names(data)):
+            spellings.add(name)
+    rx = re.compile(r"(?<![\w])(?:" + "|".join(sorted(spellings, key=len, reverse=True)) + r")(?![\w])")
+    return rx, by_word, tuple(alone)
+
+
+def _first_names(b) -> list:
+    """The regexes of the first words of a body's names (as written: first letter's case kept)."""
+    if not _first_words(b):
+        return []
+    out = [phrase_pattern(n.split()[0]) for n in b.get("names", [])]
+    return out + [re.escape(a.split()[0]) for a in b.get("abbr", [])]
+
+
+@lru_cache(maxsize=1)
+def _fixed_names() -> re.Pattern:
+    """The fixed names (national bodies among them) as one alternation."""
+    return re.compile("|".join(f"(?:{re.sub(r'[(][?]P<[^>]+>', '(?:', rx.pattern)})" for rx, _ in _bodies()["fixed"]))
+
+
 def _scan(doc: Document) -> list[Mention]:
-    t, f = doc.text, doc.folded
-    out: list[Mention] = []
-    claimed = _Claimed(len(t))
+    """Read the article's units in one ordered pass over the heads' matches: leftmost first, and at
+    one place the head of highest priority; each head is read by its reader, and where a reader
+    declines (a department of another body, a body written in lower case) the next head at that
+    place is tried. The bodies written by name are found through one scan of their first words
+    (:func:`_dispatch`); the few heads written as raw patterns scan on their own."""
+    entries = _heads()
+    first_word, by_word, alone = _dispatch()
+    st = _Scan(doc)
+    found = [(m.start(), i, m) for i in alone for m in entries[i][1].finditer(st.t)]
+    for w in first_word.finditer(st.t):
+        for i in by_word.get(fold(w.group()), ()):
+            m = entries[i][1].match(st.t, w.start())
+            if m:
+                found.append((m.start(), i, m))
+    found.sort(key=lambda x: (x[0], x[1]))
+    pos = 0
+    for start, i, own in found:
+        if start < pos or st.claimed.overlaps(own.start(), own.end()):
+            continue
+        reader, _, data = entries[i]
+        if reader(st, own, data):
+            pos = own.end()
+    st.out.sort(key=lambda x: (x.start, -x.end))
+    return _attach_parents(doc, st.out)
 
-    def add(m: Mention):
-        out.append(m)
-        claimed.append((m.start, m.end))
 
-    # fixed names first (they contain words such as "Kiểm sát" and "Thành phố")
-    for rx, b in _bodies()["fixed"]:
-        for m in rx.finditer(t):
-            if _overlaps(claimed, m.start(), m.end()):
-                continue
-            name = b["canonical"] or " ".join(m.group().split())
-            end = m.end()
-            if b.get("of"):  # "Cục Công tác đảng và công tác chính trị, Bộ Công an"
-                of = re.compile(r"\s*,?\s*(?:" + b["of"] + r")").match(t, end)
-                if of:
-                    name, end = f"{name} {' '.join(of.group().strip(' ,').split())}", of.end()
-            # a fixed name is whole: no procuracy parent is attached to it
-            add(Mention(name, m.start(), end, b.get("kind", "body"), prefix=name, extra={"parent": name}))
+def _read_fixed(st: _Scan, m: re.Match, b: dict) -> bool:
+    t = st.t
+    if b.get("not_after") and b["not_after"].search(t, max(0, m.start() - 30), m.start()):
+        return False
+    name = b["canonical"] or " ".join(m.group().split())
+    end = m.end()
+    if b.get("of"):  # "Cục Công tác đảng và công tác chính trị, Bộ Công an"
+        of = re.compile(r"\s*,?\s*(?:" + b["of"] + r")").match(t, end)
+        if of:
+            name, end = f"{name} {' '.join(of.group().strip(' ,').split())}", of.end()
+    # a fixed name is whole: no procuracy parent is attached to it. A national body
+    # takes part through a named leader ("Thứ trưởng Bộ Tư pháp X"), like a Tỉnh ủy.
+    st.add(Mention(name, m.start(), end, b.get("kind", "body"), prefix=name,
+                   extra={"parent": name, "needs_person": b.get("kind") == "central"}))
+    return True
 
-    # named departments of the Supreme Procuracy: "Vụ Thi đua - Khen thưởng (Vụ 16)"
+
+def _read_named_department(st: _Scan, m: re.Match, _data) -> bool:
+    """"Vụ Thi đua - Khen thưởng (Vụ 16)" -> Vụ 16; another body's "Vụ Pháp chế" as written."""
+    t, f = st.t, st.f
+    head = "vu" if m.group("head") == "Vụ" else "cuc"
+    if not st.procuracy:
+        # another body's department keeps its written name; a national body written right
+        # after it becomes its parent (_attach_parents). Bodies of the grammar come first.
+        if any(rx.match(t, m.start()) for rx, _ in _bodies()["placed"]):
+            return False
+        end = _written_name_end(t, m.end(), st.claimed)
+        parent = _fixed_names().search(t, m.end(), end + 60)
+        parent = parent if parent and parent.start() < end else None
+        if parent:  # "Vụ Tổ chức cán bộ Thanh tra Chính phủ": the name stops where its parent begins
+            end = len(t[:parent.start()].rstrip(" ,-–("))
+        if end <= m.end():
+            return False
+        written = " ".join(t[m.start():end].split())
+        st.add(Mention(written, m.start(), end, head, prefix=written))
+        return True
+    window = f[m.end():m.end() + 160]
+    cut = re.search(r"vksnd|vien\s+kiem\s+sat|vien\s+ksnd|\btand\b|\btoa\s+an\b|[;.()\n]"
+                    r"|(?:\s+va|\s*,)\s+(?=(?:van\s+phong|vu|cuc|phong|thanh\s+tra|vien|bao|tap\s+chi|truong)\s)", window)
+    name_f = window[:cut.start()] if cut else window
+    mi = _MINISTRY_DEP.match(t, m.end())
+    if mi and not re.search(r"\b(?:tỉnh|huyện|thành\s+phố|TP|quận|thị\s+xã)\b", mi.group("n")):
+        # a ministry's own department ("Vụ Thi đua - Khen thưởng (Bộ Tư pháp)", "Cục Tổ chức
+        # cán bộ, Bộ Công an"): its written name and ministry, never the procuracy's number
+        written = f"{m.group('head')} {' '.join(mi.group('n').split())} {' '.join(mi.group('bo').split())}"
+        st.add(Mention(written, m.start(), mi.end(), head, prefix=written,
+                       extra={"parent": " ".join(mi.group("bo").split())}))
+        return True
     deps = _departments()
-    for m in _VU_NAMED.finditer(t):
-        if _overlaps(claimed, m.start(), m.end()):
-            continue
-        window = f[m.end():m.end() + 160]
-        cut = re.search(r"vksnd|vien\s+kiem\s+sat|vien\s+ksnd|\btand\b|\btoa\s+an\b|[;.()\n]"
-                        r"|(?:\s+va|\s*,)\s+(?=(?:van\s+phong|vu|cuc|phong|thanh\s+tra|vien|bao|tap\s+chi|truong)\s)", window)
-        name_f = window[:cut.start()] if cut else window
-        mi = _MINISTRY_DEP.match(t, m.end())
-        if mi and not re.search(r"\b(?:tỉnh|huyện|thành\s+phố|TP|quận|thị\s+xã)\b", mi.group("n")):
-            # a ministry's own department ("Vụ Thi đua - Khen thưởng (Bộ Tư pháp)", "Cục Tổ chức
-            # cán bộ, Bộ Công an"): its written name and ministry, never the procuracy's number
-            written = f"{m.group('head')} {' '.join(mi.group('n').split())} {' '.join(mi.group('bo').split())}"
-            add(Mention(written, m.start(), mi.end(), "vu" if m.group("head") == "Vụ" else "cuc",
-                        prefix=written, extra={"parent": " ".join(mi.group("bo").split())}))
-            continue
-        if not any(name_f.startswith(h) for h in deps["head_words"]):
-            continue
-        court = re.compile(r"\s*[,\-–]?\s*(?:tand|toa\s+an\s+nhan\s+dan)\s+toi\s+cao\b").match(f, m.end() + len(name_f.rstrip(" ,-–")))
-        if court:
-            # the numbers are the procuracy's: another body's department keeps its written name
-            written = " ".join(t[m.start():m.end() + len(name_f.rstrip(" ,-–"))].split())
-            name = f"{written} TAND tối cao"
-            add(Mention(name, m.start(), court.end(), "vu", prefix=written, extra={"parent": "TAND tối cao"}))
-            continue
-        table = deps["departments"] if m.group("head") == "Vụ" else deps["offices"]
-        number = None
-        for d in table:
-            if d.get("head", "vu") != ("vu" if m.group("head") == "Vụ" else "cuc"):
-                continue
-            if any(all(re.search(r"\b" + w + r"\b", name_f) for w in alt) for alt in d["any"]):
-                number = d["name"]
-                break
-        if not number:
-            continue
-        end = m.end() + len(name_f.rstrip(" ,"))
-        par = re.compile(r"\s*\(\s*(?:Vụ|Cục)\s+\d+\s*\)").match(t, end)
-        if par:
-            end = par.end()
-        add(Mention(number, m.start(), end, "vu" if m.group("head") == "Vụ" else "cuc", prefix=number))
+    if not any(name_f.startswith(h) for h in deps["head_words"]):
+        return False
+    court = re.compile(r"\s*[,\-–]?\s*(?:tand|toa\s+an\s+nhan\s+dan)\s+toi\s+cao\b").match(f, m.end() + len(name_f.rstrip(" ,-–")))
+    if court:
+        # the numbers are the procuracy's: another body's department keeps its written name
+        written = " ".join(t[m.start():m.end() + len(name_f.rstrip(" ,-–"))].split())
+        st.add(Mention(f"{written} TAND tối cao", m.start(), court.end(), "vu", prefix=written,
+                       extra={"parent": "TAND tối cao"}))
+        return True
+    table = deps["departments"] if head == "vu" else deps["offices"]
+    number = next((d["name"] for d in table if d.get("head", "vu") == head
+                   and any(all(re.search(r"\b" + w + r"\b", name_f) for w in alt) for alt in d["any"])), None)
+    if not number:
+        return False
+    end = m.end() + len(name_f.rstrip(" ,"))
+    par = re.compile(r"\s*\(\s*(?:Vụ|Cục)\s+\d+\s*\)").match(t, end)
+    if par:
+        end = par.end()
+    st.add(Mention(number, m.start(), end, head, prefix=number))
+    return True
 
-    # Departments and rooms by number; a room may be written by name with its number:
-    # "Phòng Thực hành quyền công tố ... (Phòng 3)". Order matters: earlier claims win.
-    numbered = ((_VU_NUM, "Vụ", "vu", None), (_ROOM_NAMED, "Phòng", "room", None), (_ROOM, "Phòng", "room", None),
-                (_CUC_NUM, "Cục", "cuc", None), (_OFFICE, None, "office", None),
-                (_VIEN_NUM, "Viện", "room", {"high": True}))
-    for pattern, head, kind, extra in numbered:
-        for m in pattern.finditer(t):
-            if _overlaps(claimed, m.start(), m.end()):
-                continue
-            name = f"{head} {m.group(1)}" if head else " ".join(m.group("o").split())
-            add(Mention(name, m.start(), m.end(), kind, prefix=name, **({"extra": dict(extra)} if extra else {})))
 
-    # the military procuracy
-    for m in re.finditer(_MIL, t):
-        if _overlaps(claimed, m.start(), m.end()):
-            continue
-        n = re.compile(r"\s+(?:[Tt]rung\s+ương|TW)\b").match(t, m.end())
-        if n:
-            add(Mention("VKS quân sự trung ương", m.start(), n.end(), "vks", prefix="VKS quân sự", level="trung ương"))
-            continue
-        n = re.compile(r"\s+(Quân\s+khu\s+\d+|Quân\s+chủng\s+[A-ZĐ]\w*(?:\s+[a-zđ]\w*)*|Bộ\s+Quốc\s+phòng|[Kk]hu\s+vực\s+\d+)").match(t, m.end())
-        if n:
-            what = " ".join(n.group(1).split())
-            if what[0] == "K":
-                what = "k" + what[1:]
-            add(Mention("VKS quân sự " + what, m.start(), n.end(), "vks", prefix="VKS quân sự"))
-            # "Viện kiểm sát quân sự khu vực 41 và 42", "Quân khu 1, 2 và 3"
-            head = re.match(r"\D+", what).group()
-            p = n.end()
-            while True:
-                more = re.compile(r"\s*(?:,|và)\s*(\d+)\b(?!\s*[/.]\d)").match(t, p)
-                if not more:
-                    break
-                add(Mention(f"VKS quân sự {head}{more.group(1)}", more.start(1), more.end(), "vks", prefix="VKS quân sự"))
-                p = more.end()
+def _read_numbered(st: _Scan, m: re.Match, data) -> bool:
+    head, kind, extra = data
+    name = f"{head} {m.group(1)}" if head else " ".join(m.group("o").split())
+    st.add(Mention(name, m.start(), m.end(), kind, prefix=name, **({"extra": dict(extra)} if extra else {})))
+    return True
 
-    for m in _CAPCAO_SHORT.finditer(t):
-        if not _overlaps(claimed, m.start(), m.end()):
-            add(Mention(f"VKSND cấp cao tại {_CAPCAO_NUM[m.group(1)]}", m.start(), m.end(), "vks", prefix="VKSND",
-                        level="cấp cao", place=_CAPCAO_NUM[m.group(1)]))
 
-    heads = [(re.compile(_PROC), "VKSND", "vks", None)] + [
-        (rx, b["canonical"], b.get("kind") or _KIND_OF_BODY.get(b["canonical"], "body"), b) for rx, b in _bodies()["placed"]]
-    for rx, prefix, kind, body in heads:
-        for m in rx.finditer(t):
-            if _overlaps(claimed, m.start(), m.end()):
-                continue
-            if body is not None and not t[m.start()].isupper() and body["canonical"] != "Ban Thi đua - Khen thưởng" \
-                    and not body.get("lower_ok"):
-                continue
-            head_end = m.end()
-            surface = m.group()
-            if kind == "vks" and (surface.endswith("TC") or fold(surface).endswith("toi cao")):
-                add(Mention(f"{prefix} tối cao", m.start(), head_end, kind, prefix=prefix, level="tối cao"))
-                continue
-            if body is not None and body.get("central"):
-                c = re.compile(r"\s+" + body["central"]).match(t, head_end)
-                if c:
-                    add(Mention(f"{prefix} Trung ương", m.start(), c.end(), kind, prefix=prefix, level="trung ương"))
-                    continue
-            allow_high = kind in ("vks", "court")
-            items, end = _parse_place(doc, head_end, allow_high)
-            if items == "bare":
-                bare = body.get("bare", "list") if body is not None else "list"
-                if bare == "province" and re.search(r"\b(?:cac|nhung|moi)\s+$", f[max(0, m.start() - 8):m.start()]):
-                    add(Mention(None, m.start(), head_end, kind, prefix=prefix))  # "các Cục THADS trong Cụm": generic
-                elif bare == "province":
-                    add(Mention(_name(prefix, "tỉnh", None), m.start(), head_end, kind, prefix=prefix, level="tỉnh",
-                                extra={"needs_person": bool(body.get("needs_person"))}))
-                else:
-                    add(Mention(None, m.start(), head_end, kind, prefix=prefix, bare=bare))
-            elif items:
-                first = True
-                for level, place, s, e in items:
-                    start = m.start() if first else s
-                    out.append(Mention(_name(prefix, level, place), start, e, kind, prefix=prefix,
-                                       level=level, place=place, extra={"listed": len(items) > 1,
-                                                                        "needs_person": bool(body and body.get("needs_person"))}))
-                    first = False
-                claimed.append((m.start(), end))
-            # else: a generic phrase ("VKSND các tỉnh", "VKSND tỉnh, thành phố"): not a unit
+def _read_military(st: _Scan, m: re.Match, _data) -> bool:
+    """The military procuracy: "VKS quân sự trung ương", "... Quân khu 1, 2 và 3", "... khu vực 41"."""
+    t = st.t
+    n = re.compile(r"\s+(?:[Tt]rung\s+ương|TW)\b").match(t, m.end())
+    if n:
+        st.add(Mention("VKS quân sự trung ương", m.start(), n.end(), "vks", prefix="VKS quân sự", level="trung ương"))
+        return True
+    n = re.compile(r"\s+(Quân\s+khu\s+\d+|Quân\s+chủng\s+[A-ZĐ]\w*(?:\s+[a-zđ]\w*)*|Bộ\s+Quốc\s+phòng|[Kk]hu\s+vực\s+\d+)").match(t, m.end())
+    if not n:
+        return False
+    what = " ".join(n.group(1).split())
+    if what[0] == "K":
+        what = "k" + what[1:]
+    st.add(Mention("VKS quân sự " + what, m.start(), n.end(), "vks", prefix="VKS quân sự"))
+    head = re.match(r"\D+", what).group()
+    p = n.end()
+    while True:
+        more = re.compile(r"\s*(?:,|và)\s*(\d+)\b(?!\s*[/.]\d)").match(t, p)
+        if not more:
+            break
+        st.add(Mention(f"VKS quân sự {head}{more.group(1)}", more.start(1), more.end(), "vks", prefix="VKS quân sự"))
+        p = more.end()
+    return True
 
-    out.sort(key=lambda x: (x.start, -x.end))
-    return _attach_parents(doc, out)
+
+def _read_high_court_short(st: _Scan, m: re.Match, _data) -> bool:
+    place = _CAPCAO_NUM[m.group(1)]
+    st.add(Mention(f"VKSND cấp cao tại {place}", m.start(), m.end(), "vks", prefix="VKSND", level="cấp cao", place=place))
+    return True
+
+
+def _read_placed(st: _Scan, m: re.Match, body: dict) -> bool:
+    """A body of the grammar and what follows it: its level and place, a list of places, or nothing."""
+    t, f = st.t, st.f
+    prefix = body["canonical"]
+    kind = body.get("kind") or _KIND_OF_BODY.get(prefix, "body")
+    if not body.get("procuracy") and not t[m.start()].isupper() and prefix != "Ban Thi đua - Khen thưởng" \
+            and not body.get("lower_ok"):
+        return False
+    if body.get("not_after_rx") and body["not_after_rx"].search(t, max(0, m.start() - 30), m.start()):
+        return False
+    head_end = m.end()
+    surface = m.group()
+    needs_person = bool(body.get("needs_person"))
+    if kind == "vks" and (surface.endswith("TC") or fold(surface).endswith("toi cao")):
+        st.add(Mention(f"{prefix} tối cao", m.start(), head_end, kind, prefix=prefix, level="tối cao"))
+        return True
+    if body.get("central"):
+        c = re.compile(r"\s+" + body["central"]).match(t, head_end)
+        if c:
+            st.add(Mention(f"{prefix} Trung ương", m.start(), c.end(), kind, prefix=prefix, level="trung ương"))
+            return True
+    items, end = _parse_place(st.doc, head_end, kind in ("vks", "court"))
+    if items == "bare":
+        st.add(_bare_mention(body, prefix, kind, m.start(), head_end, f, needs_person))
+    elif items:
+        for i, (level, place, s, e) in enumerate(items):
+            st.out.append(Mention(_name(prefix, level, place), m.start() if i == 0 else s, e, kind, prefix=prefix,
+                                  level=level, place=place,
+                                  extra={"listed": len(items) > 1, "needs_person": needs_person}))
+        st.claimed.append((m.start(), end))
+    else:
+        # a generic phrase ("VKSND các tỉnh", "VKSND tỉnh, thành phố"): not a unit itself, but
+        # the body of a list of places that may follow ("... gồm: Hà Nội, Huế", _apply_place_lists)
+        st.out.append(Mention(None, m.start(), end, kind, prefix=prefix, bare="generic"))
+    return True
+
+
+def _bare_mention(body: dict, prefix: str, kind: str, start: int, end: int, f: str, needs_person: bool) -> Mention:
+    """A body written without a place: what its `bare` rule in bodies.yml makes of it."""
+    bare = body.get("bare", "list")
+    extra = {"needs_person": needs_person}
+    if bare == "province" and re.search(r"\b(?:cac|nhung|moi)\s+$", f[max(0, start - 8):start]):
+        return Mention(None, start, end, kind, prefix=prefix)  # "các Cục THADS trong Cụm": generic
+    if bare == "province":
+        return Mention(_name(prefix, "tỉnh", None), start, end, kind, prefix=prefix, level="tỉnh", extra=extra)
+    if bare == "district":
+        return Mention(_name(prefix, "huyện", None), start, end, kind, prefix=prefix, level="huyện", extra=extra)
+    if bare == "central":
+        return Mention(prefix, start, end, kind, prefix=prefix, level="trung ương", extra=extra)
+    return Mention(None, start, end, kind, prefix=prefix, bare=bare)
+
+
+_PARENT_GAP = re.compile(r"\s*[\-–(]?\s*")
+_COMMA_GAP = re.compile(r"\s*,\s*")  # "Cục Cảnh sát hình sự, Bộ Công an"
 
 
 def _attach_parents(doc: Document, ms: list[Mention]) -> list[Mention]:
@@ -508,8 +680,26 @@ def _attach_parents(doc: Document, ms: list[Mention]) -> list[Mention]:
     t = doc.text
     out: list[Mention] = []
     skip = set()
+    # Numbered and named departments are the Supreme Procuracy's only in articles of the procuracy.
+    procuracy = any(m.kind == "vks" for m in ms)
     for i, m in enumerate(ms):
         if i in skip:
+            continue
+        nxt = ms[i + 1] if i + 1 < len(ms) else None
+        if nxt and nxt.kind in ("central", "national") and m.kind not in ("central", "national") and not m.place \
+                and m.level not in ("tối cao", "cấp cao", "trung ương") \
+                and (_PARENT_GAP.fullmatch(t, m.end, nxt.start) or (m.kind in ("vu", "cuc") and _COMMA_GAP.fullmatch(t, m.end, nxt.start))):
+            # a department of a national body: "Thanh tra Bộ Tư pháp", "Vụ II Thanh tra Chính phủ",
+            # "Ban Thi đua - Khen thưởng Thanh tra Chính phủ"
+            m.name = f"{m.prefix} {nxt.name}"
+            m.end, m.level, m.bare = nxt.end, None, None
+            m.extra["parent"] = nxt.name
+            m.extra["needs_person"] = False
+            skip.add(i + 1)
+            out.append(m)
+            continue
+        if m.kind in ("vu", "cuc") and not m.extra.get("parent") and not procuracy:
+            out.append(m)  # "Vụ Pháp chế" of a ministry article: its written name
             continue
         if m.kind in ("vu", "cuc", "room", "office") and not m.extra.get("parent"):
             nxt = ms[i + 1] if i + 1 < len(ms) else None
@@ -574,13 +764,92 @@ def _apply_lists(doc: Document, ms: list[Mention]) -> list[Mention]:
         else:
             for m in inside:
                 m.extra["listed"] = True  # a member of the list
-                if m.bare:
+                if m.bare in ("list", "province"):
                     m.name = _name(m.prefix, "tỉnh", None)  # "Công an tỉnh"; levelless "Văn phòng Tỉnh ủy"
                     m.level = "tỉnh"
+                    m.extra["list_bare"] = True  # its level is the block's (_fill_unnamed)
                     m.bare = None
                     m.extra["listed"] = True
     ms.sort(key=lambda x: (x.start, -x.end))
     return ms
+
+
+_PLACE_LIST_INTRO = re.compile(r"\b(?:(?:bao\s+)?gom\s+(?:\d+|cac)\s+tinh(?:\s*,\s*thanh(?:\s+pho)?)?|(?:bao\s+)?gom)\s*:\s*")
+# "các Văn phòng Đảng ủy: phường A, B", "06 Công an tỉnh: A, B": the body, then its places
+_BODY_COLON = re.compile(r"\s*:\s*")
+
+
+def _apply_place_lists(doc: Document, ms: list[Mention]) -> list[Mention]:
+    """A sector's cluster written with its provinces: "Cụm thi đua số 5 Bảo hiểm xã hội Việt Nam
+    gồm 6 tỉnh: A, B và C", "Đoàn thanh niên cụm này bao gồm 8 tỉnh, thành: A, B" give the
+    body of each province ("Bảo hiểm xã hội tỉnh A")."""
+    t, f = doc.text, doc.folded
+    new = []
+    starts = [(intro.start(), intro.end()) for intro in _PLACE_LIST_INTRO.finditer(f)]
+    for m in ms:  # "các Văn phòng Đảng ủy: phường A, B"
+        colon = _BODY_COLON.match(f, m.end)
+        if m.name is None and m.bare and colon and t[m.end:colon.end()].strip() == ":" \
+                and re.search(r"\b(?:cac|\d+)\s+$", f[max(0, m.start - 8):m.start]):
+            starts.append((m.end, colon.end()))
+    for intro_start, intro_end in sorted(set(starts)):
+        s0 = sentence_bounds(doc, intro_start)[0]
+        body = next((m for m in reversed(ms) if s0 <= m.start < intro_start and m.end <= intro_start and not m.place
+                     and (m.kind in ("central", "national") and m.prefix.endswith(" Việt Nam")
+                          or (m.name is None and m.bare))), None)
+        if body is None or any(x.start >= intro_end and x.name and x.start < intro_end + 3 for x in ms):
+            continue  # no body before the list, or the list names bodies of its own ("gồm: Công an tỉnh, ...")
+        prefix = body.prefix[:-len(" Việt Nam")] if body.kind in ("central", "national") else body.prefix
+        items, _ = _place_items(doc, intro_end, _written_level(f, body.end, intro_start))
+        for level, place, s, e in items:
+            new.append(Mention(_name(prefix, level, place), s, e, body.kind if body.kind != "central" else "body",
+                               prefix=prefix, level=level, place=place, extra={"listed": True}))
+    if not new:
+        return ms
+    taken = {(m.start, m.end) for m in ms}
+    ms = ms + [m for m in new if (m.start, m.end) not in taken]
+    ms.sort(key=lambda x: (x.start, -x.end))
+    return ms
+
+
+def _written_level(f: str, a: int, b: int) -> str:
+    """The level written between a body and its list ("các thành phố trực thuộc Trung ương" -> TP)."""
+    m = re.search(r"\b(tinh|thanh\s+pho|huyen|thi\s+xa|quan|phuong|xa)\b", f[a:b])
+    return _LEVEL_NAME[" ".join(m.group(1).split())] if m else "tỉnh"
+
+
+def _ward_name(text: str, pos: int):
+    """A ward's or commune's name: capitalised words, even one that also starts a title
+    ("phường Chánh Phú Hòa", not "Chánh án")."""
+    run = capitalised_run(text, pos, max_words=3)
+    if run is None:
+        m = re.compile(r"[^\W\d_]+ (?=[A-ZĐÀ-Ỹ])").match(text, pos)
+        rest = capitalised_run(text, m.end(), max_words=2) if m and m.group()[0].isupper() else None
+        run = (text[pos:rest[1]], rest[1]) if rest else None
+    return run
+
+
+def _place_items(doc: Document, pos: int, level: str):
+    """A list of places, each with its level word or the list's ("phường A, B và phường C";
+    "Hà Nội, TP.HCM, Huế"): [(level, place, start, end)], end."""
+    t, f = doc.text, doc.folded
+    current = [level]  # the level written last goes on: "phường A, B và phường C"
+
+    def member(p):
+        lm = _LEVEL.match(f, p)
+        if lm and t[lm.start():lm.start() + 1].islower() or (lm and lm.group(1) == "tp"):
+            current[0] = _LEVEL_NAME[" ".join(lm.group(1).split())]
+            p = lm.end()
+        lvl = current[0]
+        if lvl in ("tỉnh", "TP"):
+            pm = match_province(f, p)
+            if pm:
+                return ("TP" if is_central_city(pm[0]) else "tỉnh"), pm[0], pm[1]
+            if lvl == "tỉnh":
+                return None
+        run = _district_name(t, p, lvl) if lvl not in ("phường", "xã") else _ward_name(t, p)
+        return (lvl, run[0], run[1]) if run else None
+
+    return _walk_list(f, pos, member)
 
 
 def _pieces(text: str, start: int, end: int):
@@ -597,7 +866,7 @@ def _pieces(text: str, start: int, end: int):
 
 
 # --------------------------------------------------------------------------- participation
-_TITLE_BEFORE = re.compile(
+TITLE_BEFORE = re.compile(
     r"(?:pho\s+)?(?:vien\s+truong|chanh\s+an|giam\s+doc|thu\s+truong|vu\s+truong|cuc\s+truong|chanh\s+van\s+phong"
     r"|truong\s+phong|chanh\s+thanh\s+tra|chu\s+tich|bi\s+thu|truong\s+ban|truong)(?:\s+thuong\s+truc|\s+phu\s+trach)?\s*,?\s*$")
 _CLUSTER_BEFORE = re.compile(r"(?:\b(?:cum|khoi)(?:\s+thi\s+dua)?(?:\s+so)?\s*[\divx]*)\s*[-–,]?\s*$")
@@ -605,21 +874,20 @@ _COUNCIL_BEFORE = re.compile(r"hoi\s+dong(?:\s+thi\s+dua)?\s*[-–,]?\s*(?:khen\
 # a newspaper named only as where something is published: "đăng trên Báo X hoặc Tạp chí Y"
 _PUBLISHED_IN = re.compile(r"\b(?:tren|dang\s+tai|dang)\s+(?:(?:bao|tap\s+chi|trang)\b[^.;]{0,60}?(?:,|\bhoac\b|\bva\b)\s*)?$")
 _CITED_BEFORE = re.compile(r"\b(?:cua|thuoc|(?<!trong\s)do|theo|de\s+nghi|de\s+xuat|trinh|huong\s+dan)\s*$")
+_RECEIVES_AFTER = re.compile(r"\s*(?:duoc|nhan|dat|la\s+don\s+vi)\b")
 _PERSON_MARK = re.compile(r"[Đđ]ồng\s+chí|\b(?:Đại|Thượng|Trung|Thiếu)\s+(?:tướng|tá|úy)\b|\b(?:[Ôô]ng|[Bb]à)\s+[A-ZĐÀ-Ỹ]")
 _NAME_AFTER = re.compile(r"\s*,?\s*(?:[A-ZĐÀ-Ỹ][^\W\d_]*\s){1,3}[A-ZĐÀ-Ỹ][^\W\d_]*")
 
 
-def _quote_spans(text: str) -> list[tuple[int, int]]:
+def quote_spans(text: str) -> list[tuple[int, int]]:
     spans = []
     for m in re.finditer(r"“[^”\n]{0,400}(?:”|(?=\n)|$)", text):
         spans.append((m.start(), m.end()))
     return spans
 
 
-def _trailer_start(doc: Document) -> int:
-    cached = doc.__dict__.get("_thidua_trailer")
-    if cached is not None:
-        return cached
+def trailer_start(doc: Document) -> int:
+    """Where the page's trailer begins ("Tin khác", "Tin liên quan"): facts after it are not the article's."""
     lines = _trailer_lines()
     longest = max(len(l) for l in lines) + 4
     out = len(doc.text)
@@ -631,7 +899,6 @@ def _trailer_start(doc: Document) -> int:
         if key in lines:
             out = m.start()
             break
-    doc.__dict__["_thidua_trailer"] = out
     return out
 
 
@@ -665,8 +932,8 @@ class Index:
 
 def _mark_participants(doc: Document, ms: list[Mention]) -> None:
     t, f = doc.text, doc.folded
-    quotes = _quote_spans(t)
-    cut = _trailer_start(doc)
+    quotes = quote_spans(t)
+    cut = trailer_start(doc)
     for m in ms:
         if m.name is None:
             m.participant = False
@@ -678,18 +945,24 @@ def _mark_participants(doc: Document, ms: list[Mention]) -> None:
         if s1 <= s0:
             s0 = max(0, m.start - 200)
         before = f[max(s0, m.start - 80):m.start]
-        if _CLUSTER_BEFORE.search(before) or _COUNCIL_BEFORE.search(before) or _CITED_BEFORE.search(before) or (
+        cited = _CITED_BEFORE.search(before)
+        if cited and cited.group().startswith("de") and _RECEIVES_AFTER.match(f, m.end):
+            cited = None  # "đề nghị Sở Tư pháp tỉnh X được nhận Bằng khen": a recipient, not a citation
+        if _CLUSTER_BEFORE.search(before) or _COUNCIL_BEFORE.search(before) or cited or (
                 re.match(r"(?:Báo|Tạp\s+chí)\s", m.name) and _PUBLISHED_IN.search(before)):
             m.participant = False
             continue
-        tb = _TITLE_BEFORE.search(before)
+        tb = TITLE_BEFORE.search(before)
         person = False
         if tb:
             title_at = m.start - (len(before) - tb.start())
             clause_start = max(t.rfind(";", s0, title_at), t.rfind(":", s0, title_at), s0)
             person = bool(_PERSON_MARK.search(t[clause_start:title_at])) or _name_follows(t, m.end) \
                 or _name_precedes(t[clause_start:title_at])
-            if not person or re.search(r"\bcua\s*$", f[max(s0, title_at - 12):title_at]):
+            # "Giám đốc Sở Tư pháp tỉnh X được cử là Trưởng Khu vực": the unit acts through its
+            # head; "chỉ đạo của Viện trưởng VKSND tối cao" only cites it
+            acting = not person and m.level != "tối cao" and m.kind != "central" and _ACTS_AFTER.match(f, m.end)
+            if (not person and not acting) or re.search(r"\bcua\s*$", f[max(s0, title_at - 12):title_at]):
                 m.participant = False
                 continue
         if m.extra.get("needs_person") and not person and not m.extra.get("listed"):
@@ -711,6 +984,7 @@ def _mark_participants(doc: Document, ms: list[Mention]) -> None:
             m.participant = True
 
 
+_ACTS_AFTER = re.compile(r"\s*(?:da\s+|duoc\s+|se\s+)?(?:duoc\s+)?(?:cu|bau|chu\s+tri|phat\s+bieu|bao\s+cao|trinh\s+bay|tham\s+du|du\b|lam\b|nhan\b)")
 _NAME_BEFORE = re.compile(r"(?:^|[\s:;,])((?:[A-ZĐÀ-Ỹ][^\W\d_]*\s){1,3}[A-ZĐÀ-Ỹ][^\W\d_]*)\s*[,\-–]\s*$")
 
 
@@ -730,7 +1004,45 @@ def _name_follows(text: str, pos: int) -> bool:
     return fold(first) in name_words()["surnames"]
 
 
-def _fill_unnamed(ms: list[Mention]) -> None:
+_HOME_AFTER_CLUSTER = re.compile(r"\b(?:cum|khoi)\b[^.;\n]{0,70}?\b(tinh|thanh\s+pho|tp\.?|huyen|thi\s+xa)\s+")
+_PROVINCIAL_KINDS = ("vks", "court", "police", "dept", "military", "board", "gov", "party", "mass", "cuc", "body")
+
+
+def _home_places(doc: Document, ms: list[Mention]) -> dict:
+    """The province and district the article is about: {"tỉnh": (level, place), "huyện": (level, place)}.
+
+    The place written with the cluster or block ("Khối thi đua Nội chính tỉnh Lào Cai") wins;
+    otherwise the one province (district) that the article's placed bodies all share.
+    """
+    t, f = doc.text, doc.folded
+    home: dict = {}
+    for m in _HOME_AFTER_CLUSTER.finditer(f):
+        word = " ".join(m.group(1).rstrip(".").split())
+        if word in ("huyen", "thi xa"):
+            run = _district_name(t, m.end(), _LEVEL_NAME[word])
+            if run and "huyện" not in home:
+                home["huyện"] = (_LEVEL_NAME[word], run[0])
+            continue
+        pm = match_province(f, m.end())
+        if pm and "tỉnh" not in home:
+            home["tỉnh"] = ("TP" if is_central_city(pm[0]) else "tỉnh", pm[0])
+            home["from_cluster"] = True
+    provinces, districts = set(), set()
+    for m in ms:
+        if not (m.name and m.place and m.kind in _PROVINCIAL_KINDS):
+            continue
+        if m.level == "tỉnh" or (m.level == "TP" and is_central_city(m.place)):
+            provinces.add((m.level, m.place))
+        elif m.level in ("huyện", "thị xã"):
+            districts.add((m.level, m.place))
+    if "tỉnh" not in home and len(provinces) == 1:
+        home["tỉnh"] = next(iter(provinces))
+    if "huyện" not in home and len(districts) == 1:
+        home["huyện"] = next(iter(districts))
+    return home
+
+
+def _fill_unnamed(doc: Document, ms: list[Mention]) -> None:
     """"VKSND tỉnh" in an article about one province's procuracy is that procuracy."""
     named: dict[str, set] = {}
     for m in ms:
@@ -744,13 +1056,30 @@ def _fill_unnamed(ms: list[Mention]) -> None:
                 m.name = _name(m.prefix, "TP", m.place)
             else:
                 m.name = None  # "thành phố" of no centrally-run city named
+    home = _home_places(doc, ms)
+    if home.get("huyện") and not home.get("from_cluster") and not any(
+            m.place and m.kind in ("vks", "court", "police") and m.level in ("tỉnh", "TP") for m in ms):
+        # a district's block ("khối nội chính của huyện"): its members are the district's bodies
+        for m in ms:
+            if m.extra.get("list_bare") and m.prefix not in _levelless():
+                m.level, m.place = home["huyện"]
+                m.name = _name(m.prefix, m.level, m.place)
     for m in ms:
         if m.name and m.level == "tỉnh" and m.place is None:
             places = named.get(m.prefix, set())
             if len(places) == 1:
                 level, place = next(iter(places))
-                m.level, m.place = level, place
-                m.name = _name(m.prefix, level, place)
+            elif home.get("tỉnh"):
+                # the contract: a provincial body written without its province takes the
+                # province the article names as the home of its block or host
+                level, place = home["tỉnh"]
+            else:
+                continue
+            m.level, m.place = level, place
+            m.name = _name(m.prefix, level, place)
+        elif m.name and m.level in ("huyện", "thị xã") and m.place is None and home.get("huyện"):
+            m.level, m.place = home["huyện"]
+            m.name = _name(m.prefix, m.level, m.place)
     # "Văn phòng VKSND tỉnh", "Phòng 7 VKSND tỉnh": the sub-unit of that procuracy
     places = named.get("VKSND", set())
     if len(places) == 1:
@@ -763,16 +1092,13 @@ def _fill_unnamed(ms: list[Mention]) -> None:
 
 
 # --------------------------------------------------------------------------- API
-def all_mentions(doc: Document) -> list[Mention]:
-    """Every unit mention, participant or not (cached on the document)."""
-    cached = doc.__dict__.get("_thidua_units")
-    if cached is not None:
-        return cached
+def read_mentions(doc: Document) -> list[Mention]:
+    """Every unit mention, participant or not, in text order (officials, awards and roles read them)."""
     ms = _scan(doc)
     ms = _apply_lists(doc, ms)
-    _fill_unnamed(ms)
+    ms = _apply_place_lists(doc, ms)
+    _fill_unnamed(doc, ms)
     _mark_participants(doc, ms)
-    doc.__dict__["_thidua_units"] = ms
     return ms
 
 
@@ -781,5 +1107,6 @@ def as_dict(doc: Document, m: Mention) -> dict:
             "evidence": doc.evidence(m.start, m.end).as_dict()}
 
 
-def find_units(doc: Document) -> list[dict]:
-    return [as_dict(doc, m) for m in all_mentions(doc) if m.name and m.participant]
+def find_units(doc: Document, mentions: list[Mention]) -> list[dict]:
+    """The units taking part in the event, as dicts with their evidence."""
+    return [as_dict(doc, m) for m in mentions if m.name and m.participant]

@@ -1,12 +1,13 @@
 """Awards: names as written, recipients, counts and lists (synthetic sentences)."""
 from extract.text import Document
-from extract.units import find_units
+from extract.gazetteer import find_phrases
+from extract.units import read_mentions
 from extract.awards import find_awards
 
 
 def run(text, year=2023):
     doc = Document(text)
-    return [(a["name"], a["recipient"], a["status"]) for a in find_awards(doc, find_units(doc), year)]
+    return [(a["name"], a["recipient"], a["status"]) for a in find_awards(doc, read_mentions(doc), find_phrases(doc), year)]
 
 
 def test_count_gives_one_null_entry():
@@ -40,7 +41,7 @@ def test_list_after_gom_over_paragraphs_and_bare_head_takes_full_name():
 def test_generic_plural_gives_no_entry_and_year_written_wins():
     assert run("Đồng chí Phó Viện trưởng trao Cờ thi đua cho các đơn vị.") == []
     doc = Document("Công nhận “Tập thể lao động tiên tiến” năm 2021 đối với VKSND huyện Bảo Yên.")
-    award = find_awards(doc, find_units(doc), 2024)[0]
+    award = find_awards(doc, read_mentions(doc), find_phrases(doc), 2024)[0]
     assert award["year"] == 2021 and award["recipient"] == "VKSND huyện Bảo Yên"
 
 
@@ -52,8 +53,8 @@ def test_robust_on_empty_and_english():
 def people_run(text, year=2023):
     from extract.officials import find_officials
     doc = Document(text)
-    units = find_units(doc)
-    return [(a["name"], a["recipient"]) for a in find_awards(doc, units, year, find_officials(doc, units))]
+    ms, ph = read_mentions(doc), find_phrases(doc)
+    return [(a["name"], a["recipient"]) for a in find_awards(doc, ms, ph, year, find_officials(doc, ms, ph))]
 
 
 def test_people_receive_awards():
@@ -93,8 +94,8 @@ def test_named_people_and_units_after_a_count():
          "VKSND huyện Bắc Hà và đồng chí Giàng Seo Phử, Viện trưởng VKSND huyện Si Ma Cai.",
          ["VKSND huyện Bắc Hà", "Giàng Seo Phử"])]:
         doc = Document(text)
-        units = find_units(doc)
-        got = [a["recipient"] for a in find_awards(doc, units, 2023, find_officials(doc, units))]
+        ms, ph = read_mentions(doc), find_phrases(doc)
+        got = [a["recipient"] for a in find_awards(doc, ms, ph, 2023, find_officials(doc, ms, ph))]
         assert got == want
 
 
@@ -122,8 +123,8 @@ def test_a_list_of_people_after_gom_gives_the_people_not_their_units():
             "Bảo Lâm; bà Trịnh Thị Ngát, Trưởng phòng 2 VKSND tỉnh Lâm Đồng; ông Kha Văn Lộc, Kiểm sát viên "
             "VKSND huyện Di Linh.")
     doc = Document(text)
-    units = find_units(doc)
-    got = [(a["name"], a["recipient"]) for a in find_awards(doc, units, 2024, find_officials(doc, units))]
+    ms, ph = read_mentions(doc), find_phrases(doc)
+    got = [(a["name"], a["recipient"]) for a in find_awards(doc, ms, ph, 2024, find_officials(doc, ms, ph))]
     assert got == [("Kỷ niệm chương Vì sự nghiệp Kiểm sát", "Mai Văn Khuê"),
                    ("Kỷ niệm chương Vì sự nghiệp Kiểm sát", "Trịnh Thị Ngát"),
                    ("Kỷ niệm chương Vì sự nghiệp Kiểm sát", "Kha Văn Lộc")]

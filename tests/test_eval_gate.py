@@ -190,16 +190,20 @@ def test_eval_gate_mirror_html():
     check_floors("html", gold, pred)
 
 
-# --- the held-out sets ---------------------------------------------------------------------------
-# Articles written without looking at the rules, shaped like crawled excerpts (tests/fixtures/
-# heldout*/README.md). Their first scores measured generalisation; here they guard against
-# regressions, with floors of their own.
+# --- the regression sets -------------------------------------------------------------------------
+# Articles once written as held-out sets, without looking at the rules (tests/fixtures/
+# regression*/README.md). Their first scores measured generalisation (0.847 and 0.958); the rules
+# were tuned on them afterwards, so they no longer measure it: they guard against regressions,
+# with floors of their own.
 
-HELDOUT_SETS = ["heldout", "heldout2"]
+REGRESSION_SETS = ["regression1", "regression2"]
+# Written without seeing the rules and scored once (tests/fixtures/heldout3/README.md): it still
+# measures generalisation as long as nobody tunes on its misses; its floors guard that figure.
+HELDOUT_SETS = ["heldout3"]
 
 
-@pytest.mark.parametrize("name", HELDOUT_SETS)
-def test_eval_gate_heldout(name):
+@pytest.mark.parametrize("name", REGRESSION_SETS + HELDOUT_SETS)
+def test_eval_gate_regression(name):
     from extract.article import from_text_bytes
     from extract.pipeline import extract_record
 
@@ -210,6 +214,6 @@ def test_eval_gate_heldout(name):
             rec = json.loads(line)
             gold[rec["id"]] = rec
     texts = sorted(folder.glob("*.txt"))
-    assert {p.stem for p in texts} == set(gold), "every held-out text has its annotation"
+    assert {p.stem for p in texts} == set(gold), "every regression text has its annotation"
     pred = {p.stem: extract_record(from_text_bytes(p.read_bytes()), p.stem) for p in texts}
     check_floors(name, gold, pred)

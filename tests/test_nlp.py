@@ -7,11 +7,11 @@ import pytest
 
 pytest.importorskip("spacy")
 
-from extract.gazetteer import phrase_hits  # noqa: E402
+from extract.gazetteer import find_phrases  # noqa: E402
 from extract.nlp import document_doc, phrase_matcher  # noqa: E402
 from extract.officials import find_officials  # noqa: E402
 from extract.text import Document  # noqa: E402
-from extract.units import find_units  # noqa: E402
+from extract.units import read_mentions  # noqa: E402
 
 
 # --- the Doc ----------------------------------------------------------------------------------
@@ -62,7 +62,7 @@ def test_phrase_matcher_is_accent_and_case_insensitive_and_gives_char_offsets():
 
 def test_titles_spans_carry_evidence_offsets():
     d = Document("Dự hội nghị có đồng chí Lê Văn Bình, Phó Viện trưởng Thường trực VKSND tỉnh Kon Tum.")
-    hits = phrase_hits(d, "TITLE")
+    hits = find_phrases(d).titles
     (span,) = hits.scan(0, len(d.text))
     assert span.text == "Phó Viện trưởng Thường trực"
     assert d.text[span.start_char:span.end_char] == span.text
@@ -75,21 +75,21 @@ def test_titles_spans_carry_evidence_offsets():
 
 def test_titles_scan_is_leftmost_longest_and_respects_word_boundaries():
     d = Document("Ông A, Viện trưởng/Chánh án; bà B, Giám đốcx; ông C, Phó Chủ tịch Phó Bí thư.")
-    hits = phrase_hits(d, "TITLE")
+    hits = find_phrases(d).titles
     assert [s.text for s in hits.scan(0, len(d.text))] == ["Viện trưởng", "Chánh án", "Phó Chủ tịch", "Phó Bí thư"]
-    assert [s.text for s in phrase_hits(d, "PARTY").scan(0, len(d.text))] == ["Phó Bí thư"]
+    assert [s.text for s in find_phrases(d).party.scan(0, len(d.text))] == ["Phó Bí thư"]
 
 
 def test_titles_do_not_run_over_a_line_break():
     d = Document("Ông A, Phó\nViện trưởng B")
-    assert [s.text for s in phrase_hits(d, "TITLE").scan(0, len(d.text))] == ["Viện trưởng"]
+    assert [s.text for s in find_phrases(d).titles.scan(0, len(d.text))] == ["Viện trưởng"]
 
 
 def test_officials_read_an_unaccented_title():
     text = ("Tham dự hội nghị có đồng chí Lê Văn Bình, Pho Vien truong VKSND tỉnh Kon Tum; "
             "đồng chí Trần Thị Hòa, Phó Viện trưởng VKSND tỉnh Gia Lai.")
     d = Document(text)
-    got = {o["name"]: o["title"] for o in find_officials(d, find_units(d))}
+    got = {o["name"]: o["title"] for o in find_officials(d, read_mentions(d), find_phrases(d))}
     assert got == {"Lê Văn Bình": "Phó Viện trưởng", "Trần Thị Hòa": "Phó Viện trưởng"}
 
 
@@ -101,7 +101,7 @@ def test_long_text_offsets_hold_to_the_end_and_stay_fast():
     text = "".join(para.format(n=i) for i in range(2000))  # ~230,000 characters
     d = Document(text)
     t0 = time.perf_counter()
-    hits = phrase_hits(d, "TITLE")
+    hits = find_phrases(d).titles
     elapsed = time.perf_counter() - t0
     spans = hits.scan(0, len(d.text))
     assert len(spans) == 4000  # "Viện trưởng" and "Cụm trưởng" in every paragraph
@@ -109,3 +109,17 @@ def test_long_text_offsets_hold_to_the_end_and_stay_fast():
     assert last.text == "Cụm trưởng" and d.text[last.start_char:last.end_char] == "Cụm trưởng"
     assert last.start_char == text.rindex("Cụm trưởng") > 200_000
     assert elapsed < 5.0
+
+
+def test_evidence_sentences_are_sentences_cut_around_the_fact():
+    from extract.text import EVIDENCE_CHARS, Document
+
+    d = Document("Hội nghị diễn ra tại TP. Hồ Chí Minh. Đồng chí A phát biểu. " + "VKSND tỉnh X, " * 80 + "VKSND tỉnh Long An.")
+    assert [s.text for s in d.sentences][:2] == ["Hội nghị diễn ra tại TP. Hồ Chí Minh.", "Đồng chí A phát biểu."]
+    at = d.text.index("VKSND tỉnh Long An")
+    ev = d.evidence(at, at + len("VKSND tỉnh Long An"))
+    assert "VKSND tỉnh Long An" in ev.sentence and len(ev.sentence) <= EVIDENCE_CHARS
+    middle = d.text.index("VKSND tỉnh X", 600)
+    ev = d.evidence(middle, middle + 12)
+    # the fact near the middle: the words on either side of it are kept
+    assert d.text[middle - 150:middle + 162] in ev.sentence and len(ev.sentence) <= EVIDENCE_CHARS

@@ -1,12 +1,13 @@
 """Officials: name, title, unit; bylines and slogans left out (synthetic sentences)."""
 from extract.text import Document
-from extract.units import find_units
+from extract.gazetteer import find_phrases
+from extract.units import read_mentions
 from extract.officials import find_officials
 
 
 def run(text):
     doc = Document(text)
-    return [(o["name"], o["title"], o["unit"]) for o in find_officials(doc, find_units(doc))]
+    return [(o["name"], o["title"], o["unit"]) for o in find_officials(doc, read_mentions(doc), find_phrases(doc))]
 
 
 def test_person_then_title_and_unit():

@@ -1,12 +1,12 @@
 """Roles: cluster leadership with its unit and year (synthetic sentences)."""
 from extract.text import Document
-from extract.units import find_units
+from extract.units import read_mentions
 from extract.roles import find_roles
 
 
 def run(text, year=2022, clusters=()):
     doc = Document(text)
-    return [(r["unit"], r["role"], r["year"]) for r in find_roles(doc, find_units(doc), list(clusters), year)]
+    return [(r["unit"], r["role"], r["year"]) for r in find_roles(doc, read_mentions(doc), list(clusters), year)]
 
 
 def test_designated_unit_before_role():
@@ -33,7 +33,7 @@ def test_block_roles_and_spelling_variants():
 def test_cluster_name_from_clusters_and_no_role_without_link():
     doc = Document("VKSND tỉnh Hà Tĩnh là Cụm trưởng Cụm thi đua số 5.")
     cl = [{"name": "Cụm thi đua số 5", "scope": None, "start": doc.text.index("Cụm thi đua"), "end": len(doc.text) - 1}]
-    roles = find_roles(doc, find_units(doc), cl, 2021)
+    roles = find_roles(doc, read_mentions(doc), cl, 2021)
     assert roles[0]["cluster"] == "Cụm thi đua số 5" and roles[0]["evidence"]["sentence"] == doc.text
     assert run("Công an tỉnh Phú Yên tặng hoa chúc mừng đơn vị Cụm trưởng.") == []
 

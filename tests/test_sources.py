@@ -27,13 +27,30 @@ ARTICLE_URLS = {
     "vksndbinhthuan": ["https://www.vksndbinhthuan.gov.vn/bai-viet/hoi-nghi-cum-thi-dua-1234.html"],
     "vienkiemsattinhphutho": ["https://vienkiemsattinhphutho.gov.vn/tin-tuc/VKSND-Huyen-Lam-Thao/30258/so-ket-thi-dua"],
     "vkshanoi": ["https://vkshanoi.gov.vn/chi-tiet-tin/khoi-thi-dua-tong-ket-t-4521.html"],
+    "vksangiang": ["https://vks.angiang.gov.vn/cum-thi-dua-so-1-binh-xet-thi-dua/"],
+    "vksquangtri": ["https://vksquangtri.gov.vn/bai-viet/hoi-nghi-tong-ket-cum-thi-dua-4410"],
+    "vienkiemsathaiphong": ["https://vienkiemsathaiphong.gov.vn/vksnd-tp/so-ket-thi-dua-6-thang-2291"],
+    "vkscapcaohcm": ["https://vkscapcaohcm.gov.vn/tin-tuc/khoi-thi-dua-tong-ket-nam-1502.html"],
+    "vkshue": ["https://vkshue.gov.vn/tin-hoat-dong/cum-thi-dua-so-3-so-ket-7781.html"],
+    "vienkiemsatbrvt": ["https://vienkiemsatbrvt.gov.vn/portal/p/3812"],
+    "vksquangnam": ["https://vksquangnam.gov.vn/tin-tuc/ky-ket-giao-uoc-thi-dua-5120.html"],
+    "vkspy": ["https://vkspy.gov.vn/tong-ket-cong-tac-thi-dua-17_2750.html"],
+    "vksbacgiang": ["https://vksbacgiang.gov.vn/chuyendephapluat/12/3401"],
+    "vienkiemsatcantho": ["https://vienkiemsat.cantho.gov.vn/hoi-nghi-tong-ket-cum-thi-dua"],
+    "toaandaklak": ["https://toaandaklak.gov.vn/thi-dua-khen-thuong/cum-thi-dua-toa-an-tong-ket-6120.html"],
+    "toaanquangnam": ["https://toaanquangnam.gov.vn/toa-an-ky-ket-giao-uoc-thi-dua/",
+                      "https://toaanquangnam.gov.vn/toa-an-ky-ket-giao-uoc-thi-dua.html"],
 }
 NOT_ARTICLES = {
     "baovephapluat": ["https://baovephapluat.vn/video/phong-su/le-trao-co-thi-dua-14287.html",
                       "https://baovephapluat.vn/kiem-sat-24h/ban-tin-kiem-sat/p/2"],
     "kiemsat": ["https://kiemsat.vn/print/67419.html", "https://kiemsat.vn/kiem-sat-24h"],
     "vienkiemsattv": ["https://vienkiemsattv.gov.vn/page/2/", "https://evil.example/2023/12/08/x/"],
+    "vksangiang": ["https://vks.angiang.gov.vn/lien-he/", "https://vks.angiang.gov.vn/tin-hoat-dong/"],
+    "vienkiemsatbrvt": ["https://vienkiemsatbrvt.gov.vn/portal/p/tin-tuc"],
+    "toaandaklak": ["https://toaandaklak.gov.vn/thi-dua-khen-thuong"],
 }
+SITES_MD = Path(__file__).resolve().parents[2] / "shared" / "sites" / "SITES.md"
 
 
 def test_every_source_config_loads_and_validates():
@@ -44,8 +61,8 @@ def test_every_source_config_loads_and_validates():
     assert not any(s.is_mirror for s in real)
     assert {"baovephapluat", "kiemsat", "vksndtc"} <= {s.name for s in real}
     assert len(real) >= 6  # the three national sites and at least three provincial portals
-    for source in real:
-        assert source.base_url.startswith("https://") and source.listings and source.domain
+    for source in real:   # tdkt.toaan.gov.vn is known only by a plain-http URL
+        assert source.base_url.startswith(("https://", "http://")) and source.listings and source.domain
     for source in mirror:
         assert source.base_url.startswith(MIRROR_URL + "/") and all(u.startswith(MIRROR_URL) for u in source.listings)
 
@@ -133,3 +150,20 @@ def test_the_good_example_loads(tmp_path):
     source = load_source_file(Path(path))
     assert source.listings == ("https://vkstinh.gov.vn/tin-tuc",)
     assert source.canonical_article_url("https://vkstinh.gov.vn/tin-tuc/cum-thi-dua-12.html#top")
+
+
+def test_every_procuracy_and_court_portal_has_a_config_marked_unverified():
+    real = load_sources()
+    assert len(real) >= 20
+    # Nothing can be crawled from here: no real config claims to be verified.
+    assert not [s.name for s in real if s.verified]
+    # A config without an article pattern is discovered by the crawl (sitemaps, feeds, learned pattern).
+    assert {s.name for s in real if s.needs_discovery} == {"vksndgialai", "tdkttoaan"}
+
+
+@pytest.mark.skipif(not SITES_MD.exists(), reason="needs ../shared/sites/SITES.md")
+def test_no_invented_domain():
+    """Every real config's domain is one the site notes name."""
+    facts = SITES_MD.read_text(encoding="utf-8")
+    for source in load_sources():
+        assert source.domain.removeprefix("www.") in facts, source.name

@@ -171,11 +171,30 @@ def crawl(sources, db_path, max_pages, redis_url, jobdir, mirror_url, incrementa
 
     Polite by default: robots.txt obeyed, AutoThrottle, at most 2 concurrent
     requests per domain. A URL already stored is not fetched again.
-    Shows progress and a summary; Scrapy's log goes to logs/ beside the database.
+    Shows progress and a summary, then each source's health (also kept in the
+    source_health table); Scrapy's log goes to logs/ beside the database.
     """
     stats = _crawl_with_progress(verbose, db_path=db_path, source_names=list(sources) or None, max_pages=max_pages,
                                  redis_url=redis_url, jobdir=jobdir, mirror_url=mirror_url, incremental=incremental)
+    if not redis_url:
+        _report_health(db_path, stats.get("run_id"))
     _print_json(stats, as_json)
+
+
+def _report_health(db_path, run_id) -> list[dict]:
+    """Print the run's health summary (one line per source) on stderr; return the flagged rows."""
+    from crawler import health, store
+
+    if run_id is None or not Path(db_path).exists():
+        return []
+    db = store.open_db(db_path)
+    try:
+        rows = health.run_rows(db, run_id)
+    finally:
+        db.conn.close()
+    for line in health.summary_lines(rows):
+        click.echo(line, err=True)
+    return [r for r in rows if r["status"] == "flagged"]
 
 
 @cli.command()
@@ -258,13 +277,17 @@ def build(db_path, jobs, progress, as_json):
 @click.option("--revisit-after", type=float, default=None, metavar="SECONDS",
               help="Ask again (If-Modified-Since) for newest-listed articles stored longer ago than "
                    "this, to catch edits. Default: 6 hours.")
+@click.option("--check", is_flag=True,
+              help="Exit with status 1 when a source is flagged (blocked, markup changed, errors jumped, "
+                   "nothing new for longer than usual): for cron to mail.")
 @verbose_option
 @json_option
-def update(sources, db_path, mirror_url, jobs, revisit_after, verbose, as_json):
+def update(sources, db_path, mirror_url, jobs, revisit_after, check, verbose, as_json):
     """Crawl, then build: fetch only what is new and extract only that.
 
     Listings are revisited newest first and paging stops at a page of known
-    articles, so a run on unchanged sites fetches only listing pages.
+    articles, so a run on unchanged sites fetches only listing pages. The
+    run's health (per source) is printed and kept in the source_health table.
     """
     from kb.build import build as run_build
 
@@ -273,7 +296,117 @@ def update(sources, db_path, mirror_url, jobs, revisit_after, verbose, as_json):
                                            incremental=True, mirror_url=mirror_url, settings=settings)}
     stats["build"] = run_build(db_path, extract_page, jobs=jobs, progress=None)
     click.echo(_build_summary(stats["build"]), err=True)
+    flagged = _report_health(db_path, stats["crawl"].get("run_id"))
+    if check and flagged:
+        click.echo(f"check: {len(flagged)} source(s) flagged: {', '.join(r['source'] for r in flagged)}", err=True)
     _print_json(stats, as_json)
+    if check and flagged:
+        sys.exit(1)
+
+
+# --------------------------------------------------------------------------- sources
+@cli.group()
+def sources():
+    """The sites crawled: list them with their status, or add one found from its home page."""
+
+
+@sources.command("list")
+@db_option
+def sources_list(db_path):
+    """Every source config, with its status: verified or not, last crawl, health.
+
+    A source is verified when its config says so or when a crawl into the
+    database has stored an article from it. Exits 1 if a config does not load.
+    """
+    from crawler import health, store
+    from crawler.sources import SourceConfigError, load_source_file, source_files
+
+    latest, stored, fetched = {}, {}, {}
+    if db_path.exists():
+        db = store.open_db(db_path)
+        try:
+            latest = health.latest(db)
+            rows = db.execute("SELECT source, count(*), max(fetched_at) FROM pages WHERE is_article = 1"
+                              " GROUP BY source").fetchall()
+            stored = {name: n for name, n, _ in rows}
+            fetched = {name: when for name, _, when in rows}
+        finally:
+            db.conn.close()
+    bad = 0
+    for name, path in source_files().items():
+        try:
+            source = load_source_file(path)
+        except SourceConfigError as exc:
+            bad += 1
+            click.echo(f"{name}\tINVALID\t{exc}")
+            continue
+        status = "verified" if source.verified or stored.get(name) else "unverified"
+        row = latest.get(name)
+        if row is None:  # never crawled, or only before health was recorded
+            crawl, state = (f"{fetched[name]} (newest article)", "-") if name in fetched else ("never crawled", "-")
+        else:
+            crawl = f"{row['checked_at']} (run {row['run_id']}, {row['new_articles']} new)"
+            state = "ok" if row["status"] == "ok" else f"FLAGGED: {row['flags']}"
+        where = source.base_url if not source.is_mirror else f"{source.base_url} (offline mirror)"
+        click.echo(f"{name}\t{status}\t{stored.get(name, 0)} articles\tlast crawl: {crawl}\thealth: {state}\t{where}")
+    if bad:
+        sys.exit(1)
+
+
+@sources.command("add")
+@click.argument("url")
+@click.option("--name", default=None, help="Config name (default: from the host; mirror_<site> for a site of "
+                                            "the offline mirror on 127.0.0.1).")
+@click.option("--dry-run", is_flag=True, help="Print the config instead of writing it.")
+@click.option("--dir", "directory", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Write the config here (default: $THIDUA_SOURCES_DIR, else crawler/sources/).")
+@click.option("--force", is_flag=True, help="Replace an existing config of that name.")
+def sources_add(url, name, dry_run, directory, force):
+    """Find a site's articles from its home page URL and write its source config.
+
+    Looks at the home page, robots.txt, the sitemaps and the RSS/Atom feeds,
+    learns the article URL pattern from their links, tries a few pages through
+    trafilatura and writes crawler/sources/NAME.yml with what it found and how
+    sure it is (discovery.confidence). The config is marked unverified.
+    """
+    import re
+
+    import yaml
+
+    from crawler import discover
+    from crawler.sources import SOURCES_DIR, SourceConfigError, extra_sources_dir, parse_source, source_files
+
+    name = name or discover.default_name(url)
+    if not re.match(r"^[a-z0-9][a-z0-9_]*$", name):
+        raise click.UsageError(f"--name {name!r}: use lower-case letters, digits and _")
+    mirror = name.startswith("mirror_")
+    if mirror and not discover.is_loopback(url):
+        raise click.UsageError("mirror_* names are for sites of the offline mirror (a 127.0.0.1 URL)")
+    target_dir = directory or extra_sources_dir() or Path(str(SOURCES_DIR))
+    target = Path(target_dir) / f"{name}.yml"
+    if not dry_run and not force and (target.exists() or name in source_files()):
+        raise click.UsageError(f"a source named {name!r} exists already ({source_files().get(name, target)}); "
+                               "choose another --name or use --force")
+    try:
+        found = discover.discover(url)
+    except discover.DiscoveryError as exc:
+        raise click.ClickException(str(exc)) from None
+    config = found.config(name, mirror=mirror)
+    try:
+        parse_source(config, target)
+    except SourceConfigError as exc:  # pragma: no cover (discover writes valid configs)
+        raise click.ClickException(f"the config found does not validate: {exc}") from None
+    header = (f"# Found by `thidua sources add {url}` ({found.found_at}): home page, robots.txt, sitemaps, feeds.\n"
+              f"# Confidence {found.confidence}: the share of tried pages with a title, a date and text, weighed by\n"
+              f"# the number of links behind the pattern. Unverified until a crawl stores an article from it.\n")
+    text = header + yaml.safe_dump(config, allow_unicode=True, sort_keys=False, width=110)
+    if dry_run:
+        click.echo(text, nl=False)
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    click.echo(f"wrote {target}: article pattern {config['article_pattern']}, {len(found.pattern.matching)} article "
+               f"links, confidence {found.confidence}", err=True)
 
 
 # --------------------------------------------------------------------------- serve / export
@@ -330,7 +463,9 @@ def demo(db_path, serve, host, port, verbose):
 
     with MirrorServer() as mirror:
         click.echo(f"mirror: serving the offline sites at {mirror.url}", err=True)
-        _crawl_with_progress(verbose, db_path=db_path, source_names=mirror_source_names(), mirror_url=mirror.url)
+        stats = _crawl_with_progress(verbose, db_path=db_path, source_names=mirror_source_names(),
+                                     mirror_url=mirror.url)
+        _report_health(db_path, stats.get("run_id"))
     stats = run_build(db_path, extract_page, progress=None)
     click.echo(_build_summary(stats), err=True)
     if serve:

@@ -8,8 +8,11 @@
     python -m crawler.mirror.server --port 8765 [--scale 2000]
 
 Sites (path prefixes): /bvpl/ (baovephapluat-like, DotNetNuke), /kiemsat/ (kiemsat-like),
-/vkstv/ (a WordPress provincial portal with date permalinks), and /loi/ (bad pages:
-empty, binary, no article, windows-1258, truncated, huge, 500, slow, redirect loop).
+/vkstv/ (a WordPress provincial portal with date permalinks), /loi/ (bad pages:
+empty, binary, no article, windows-1258, truncated, huge, 500, slow, redirect loop), and
+/tinh/ (a portal with no source config: home page, sitemap index, RSS feed; mirror/portal.py).
+A site can be switched to a new markup (``mirror.set_markup(site, 2)``: every CSS class renamed)
+or made to answer 403 to everything (``mirror.forbid(site)``), for the crawl-health tests.
 Each site has paginated listings, a 404, a 301 from an old URL, and paths that
 /robots.txt disallows (linked from pages, so a crawler ignoring robots.txt would fetch them).
 """
@@ -31,6 +34,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from . import render
 from .content import ARTICLES_DIR, SITES, MirrorArticle, load_articles, with_variants
+from .portal import Portal
 
 ROBOTS_TXT = """User-agent: *
 Disallow: /bvpl/noi-bo/
@@ -122,9 +126,12 @@ class Mirror:
 
     def __init__(self, index: MirrorIndex, slow_seconds: float = 5.0, revision: int = 1):
         self.index = index
+        self.portal = Portal(list(index.by_id.values()))
         self.slow_seconds = slow_seconds
         self.revised_at: Optional[datetime] = None
         self.revision = revision
+        self.markup: dict[str, int] = {}     # site -> markup version (2: every CSS class renamed)
+        self.forbidden: set[str] = set()     # sites answering 403 to every request
 
     @property
     def revision(self) -> int:
@@ -152,7 +159,12 @@ class Mirror:
         return article.published.replace(tzinfo=timezone(timedelta(hours=7))).astimezone(timezone.utc)
 
     def respond(self, target: str, headers: Optional[dict] = None) -> Reply:
-        reply = self._respond(target)
+        site = urlsplit(target).path.strip("/").split("/", 1)[0]
+        if site in self.forbidden:
+            return _html("<html><body><h1>403 Forbidden</h1></body></html>", 403)
+        reply = self._respond(target, headers)
+        if self.markup.get(site, 1) >= 2 and reply.body and (reply.content_type or "").startswith("text/html"):
+            reply.body = _renamed_classes(reply.body)
         article = reply.article
         if article is not None and reply.status == 200:
             modified = self._last_modified(article)
@@ -167,16 +179,21 @@ class Mirror:
                     pass
         return reply
 
-    def _respond(self, target: str) -> Reply:
+    def _respond(self, target: str, headers: Optional[dict] = None) -> Reply:
         parts = urlsplit(target)
         path, query = parts.path, parse_qs(parts.query)
+        origin = f"http://{_header(headers, 'Host') or '127.0.0.1'}"
         if path == "/robots.txt":
-            return Reply(body=ROBOTS_TXT.encode(), content_type="text/plain; charset=utf-8")
+            robots = ROBOTS_TXT + f"Sitemap: {origin}/tinh/sitemap.xml\n"
+            return Reply(body=robots.encode(), content_type="text/plain; charset=utf-8")
         if path in ("/", ""):
-            links = "".join(f'<li><a href="/{s}/">/{s}/</a></li>' for s in (*SITES, "loi"))
+            links = "".join(f'<li><a href="/{s}/">/{s}/</a></li>' for s in (*SITES, "loi", "tinh"))
             return _html(f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>Mirror</title></head>'
                          f'<body><h1>Bản mô phỏng ngoại tuyến</h1><ul>{links}</ul></body></html>')
         site = path.strip("/").split("/", 1)[0]
+        if site == "tinh":
+            status, content_type, text = self.portal.respond(path, query, origin)
+            return Reply(status=status, body=text.encode("utf-8"), content_type=content_type)
         handler = {"bvpl": self._bvpl, "kiemsat": self._kiemsat, "vkstv": self._vkstv, "loi": self._faults}.get(site)
         if handler is None:
             return _html("<html><body><h1>404</h1></body></html>", 404)
@@ -318,6 +335,12 @@ class Mirror:
         if kind == "vong-lap-b":
             return Reply(status=302, headers={"Location": "/loi/bai-viet/vong-lap-a.html"})
         return _html("<html><body><h1>404 - Không tìm thấy</h1></body></html>", 404)
+
+
+def _renamed_classes(body: bytes) -> bytes:
+    """A site's new markup: the same pages with every CSS class renamed (a redesign)."""
+    return re.sub(rb'class="([^"]*)"',
+                  lambda m: b'class="' + b" ".join(b"v2-" + c for c in m.group(1).split()) + b'"', body)
 
 
 def _header(headers, name: str) -> Optional[str]:
@@ -466,6 +489,18 @@ class MirrorServer:
     @property
     def revised_article(self) -> Optional[MirrorArticle]:
         return self.router.revised_article
+
+    def set_markup(self, site: str, version: int) -> None:
+        """From now on ``site`` serves its pages in markup ``version`` (2: every CSS class renamed)."""
+        self.router.markup[site] = version
+
+    def forbid(self, site: str, forbidden: bool = True) -> None:
+        """From now on ``site`` answers 403 to every request (robots.txt, at the root, still answers)."""
+        (self.router.forbidden.add if forbidden else self.router.forbidden.discard)(site)
+
+    def portal_article_paths(self) -> list[str]:
+        """The article paths of the config-less /tinh/ site."""
+        return self.router.portal.article_paths
 
     def _log(self, method: str, path: str, status: int, agent: str = "") -> None:
         with self._lock:

@@ -1,8 +1,10 @@
 """The one generic news spider: listings -> article pages, driven by crawler/sources/*.yml.
 
 Per source it walks each listing newest first (page 1, 2, ... via the configured
-pagination pattern), collects the links inside ``listing_links`` that match
-``article_pattern``, and fetches those not yet stored. It never stops on a fault:
+pagination pattern), its feeds and its sitemaps, collects the links (inside
+``listing_links`` on listings) that match ``article_pattern``, and fetches those not
+yet stored. A config that names only a home page is first discovered
+(crawler/discover.py: robots.txt, sitemaps, feeds, the learned article pattern). It never stops on a fault:
 404s, 500s, timeouts, redirect loops and unusable pages become ``CrawlErrorItem``s
 (or stored pages flagged with a problem).
 
@@ -16,12 +18,13 @@ import re
 from datetime import datetime, timezone
 from email.utils import format_datetime
 from typing import Optional
+from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import TextResponse
 
-from crawler import store
+from crawler import health, store
 from crawler.items import CrawlErrorItem, PageItem
 from crawler.sources import Source, load_sources, stored_url
 
@@ -67,7 +70,7 @@ class NewsSpider(scrapy.Spider):
         # local-mirror settings too (crawler.run sets them at a higher priority).
         from crawler.run import LOCAL_MIRROR_SETTINGS, _is_loopback
 
-        if spider.sources and all(s.is_mirror for s in spider.sources) and _is_loopback(spider.mirror_url):
+        if spider.sources and all(_is_loopback(s.base_url) for s in spider.sources):
             settings.update(LOCAL_MIRROR_SETTINGS, priority="spider")
         return spider
 
@@ -96,7 +99,12 @@ class NewsSpider(scrapy.Spider):
             finally:
                 db.conn.close()
         self.logger.info("%d article URLs already stored will not be fetched again", len(self.known))
-        for source in self.sources:
+        for source in list(self.sources):
+            if source.needs_discovery:
+                source, fault = await self._discover(source)
+                if fault is not None:
+                    yield fault
+                    continue
             for listing in source.listings:
                 request = self._listing_request(source, listing, 1)
                 if request is not None:
@@ -104,6 +112,42 @@ class NewsSpider(scrapy.Spider):
             for feed in source.feeds:
                 yield scrapy.Request(feed, callback=self.parse_feed, errback=self.on_error,
                                      meta=self._meta(source, kind="feed"))
+            for sitemap in source.sitemaps:
+                request = self._sitemap_request(source, sitemap)
+                if request is not None:
+                    yield request
+
+    async def _discover(self, source: Source):
+        """(the source with what discovery learned, None) or (source, the fault item) when it learned nothing.
+        Runs in a thread: discovery fetches a handful of pages with urllib (robots.txt obeyed)."""
+        from dataclasses import replace
+
+        from twisted.internet.threads import deferToThread
+        from scrapy.utils.defer import maybe_deferred_to_future
+
+        from crawler import discover
+
+        fetch = discover.make_fetch(user_agent=self.settings.get("USER_AGENT") or discover.USER_AGENT,
+                                    timeout=self.settings.getfloat("DOWNLOAD_TIMEOUT", 30),
+                                    obey_robots=self.settings.getbool("ROBOTSTXT_OBEY", True),
+                                    delay=self.settings.getfloat("DOWNLOAD_DELAY", 1.0))
+        try:
+            found = await maybe_deferred_to_future(deferToThread(discover.discover, source.base_url + "/", fetch, 0))
+        except discover.DiscoveryError as exc:
+            return source, self._error(source.base_url + "/", source, f"discovery: {exc}")
+        except Exception as exc:  # a site discovery cannot read must not stop the other sources
+            self.logger.exception("%s: discovery failed", source.name)
+            return source, self._error(source.base_url + "/", source, f"discovery failed: {type(exc).__name__}: {exc}")
+        learned = replace(source, article_pattern=found.pattern.regex,
+                          feeds=tuple(dict.fromkeys((*source.feeds, *found.feeds))),
+                          sitemaps=tuple(dict.fromkeys((*source.sitemaps, *found.sitemaps))))
+        self.logger.info("%s: discovered article pattern %s from %d links (sitemaps %s, feeds %s)", source.name,
+                         learned.article_pattern, len(found.pattern.matching), list(learned.sitemaps),
+                         list(learned.feeds))
+        self.crawler.stats.set_value(f"thidua/source/{source.name}/discovered_pattern", learned.article_pattern)
+        self.sources = [learned if s.name == source.name else s for s in self.sources]
+        self.source_by_name[source.name] = learned
+        return learned, None
 
     def _meta(self, source: Source, **extra) -> dict:
         # handle_httpstatus_all: every status reaches the callback (redirects and errors are ours).
@@ -123,6 +167,13 @@ class NewsSpider(scrapy.Spider):
         return scrapy.Request(url, callback=self.parse_listing, errback=self.on_error, dont_filter=not self.distributed,
                               meta=self._meta(source, kind="listing", listing=listing, page=page, link=url))
 
+    def _sitemap_request(self, source: Source, url: str) -> Optional[scrapy.Request]:
+        if url in self.listings_requested:
+            return None
+        self.listings_requested.add(url)
+        return scrapy.Request(url, callback=self.parse_sitemap, errback=self.on_error, dont_filter=not self.distributed,
+                              meta=self._meta(source, kind="sitemap", link=url))
+
     def _article_request(self, source: Source, url: str) -> scrapy.Request:
         return scrapy.Request(url, callback=self.parse_article, errback=self.on_error,
                               meta=self._meta(source, kind="article", link=url))
@@ -132,7 +183,11 @@ class NewsSpider(scrapy.Spider):
         """A listing or feed response: its source, and the fault items if it is not a usable page."""
         source = self.source_by_name[response.meta["source"]]
         self.crawler.stats.inc_value("thidua/listing_pages")
-        return source, self._redirect_or_fault(response, source)
+        self._count(source, "listing_pages")
+        faults = self._redirect_or_fault(response, source)
+        if faults is None:
+            self._count(source, "listing_ok")
+        return source, faults
 
     def parse_listing(self, response):
         source, faults = self._open_listing(response)
@@ -145,9 +200,11 @@ class NewsSpider(scrapy.Spider):
             return
         scope = response.css(source.listing_links) if source.listing_links else [response]
         links = self._article_links(response, source, scope)
+        self._count(source, "article_links", len(links))
         yield from self._follow_articles(source, links, newest=response.meta["page"] == 1)
         if not links:
             if response.meta["page"] == 1:  # an empty first page means the layout or the config is wrong
+                self._count(source, "empty_listings")
                 yield self._error(response.url, source, "listing has no article links (listing_links "
                                   f"{source.listing_links!r} matched {len(scope)} blocks)", response.status)
             return  # past the last page
@@ -173,7 +230,39 @@ class NewsSpider(scrapy.Spider):
             url = source.canonical_article_url(response.urljoin(href.strip()))
             if url and url not in links:
                 links.append(url)
+        self._count(source, "article_links", len(links))
         yield from self._follow_articles(source, links, newest=True)
+
+    def parse_sitemap(self, response):
+        """A sitemap (Scrapy's sitemap parser): an index leads to more sitemaps of the site, a urlset
+        to article candidates (every stored one is skipped, so a crawl costs the sitemap files)."""
+        from crawler.discover import sitemap_links
+
+        source, faults = self._open_listing(response)
+        if faults is not None:
+            yield from faults
+            return
+        kind, locs = sitemap_links(response.body or b"")
+        if not kind:
+            yield self._error(response.url, source, "sitemap is not a sitemap (no <urlset> or <sitemapindex>)",
+                              response.status)
+            return
+        if kind == "sitemapindex":
+            host = source.host
+            for loc in locs:
+                url = response.urljoin(loc)
+                if (urlsplit(url).hostname or "") == host:
+                    request = self._sitemap_request(source, url)
+                    if request is not None:
+                        yield request
+            return
+        links = []
+        for loc in locs:
+            url = source.canonical_article_url(response.urljoin(loc))
+            if url and url not in links:
+                links.append(url)
+        self._count(source, "article_links", len(links))
+        yield from self._follow_articles(source, links)
 
     def _article_links(self, response, source: Source, scope) -> list[str]:
         links: list[str] = []
@@ -225,6 +314,7 @@ class NewsSpider(scrapy.Spider):
     def parse_article(self, response):
         source = self.source_by_name[response.meta["source"]]
         self.crawler.stats.inc_value("thidua/article_pages")
+        self._count(source, "article_pages")
         if response.status == 304:  # a revisit: the stored copy is current
             self.crawler.stats.inc_value("thidua/not_modified")
             return
@@ -233,6 +323,10 @@ class NewsSpider(scrapy.Spider):
             yield from faults
             return
         is_article, problem = self._assess(response, source)
+        if is_article and isinstance(response, TextResponse):
+            self._count(source, "checked_pages")
+            if health.has_title_and_date(response, source.selectors):
+                self._count(source, "title_date_pages")
         if "dataloss" in response.flags:
             truncated = "truncated body (connection closed before the announced Content-Length)"
             problem = f"{truncated}; {problem}" if problem else truncated
@@ -307,6 +401,8 @@ class NewsSpider(scrapy.Spider):
     def on_error(self, failure):
         request = failure.request
         source = request.meta.get("source")
+        if source:
+            self.crawler.stats.inc_value(f"thidua/source/{source}/failed_requests")
         if failure.check(IgnoreRequest):
             reason = str(failure.value) or "ignored"
             if "robots.txt" in reason:
@@ -322,6 +418,11 @@ class NewsSpider(scrapy.Spider):
                 reason = f"{name}: {message}"[:500]
         yield CrawlErrorItem(url=self._stored(request.meta.get("link") or request.url), source=source,
                              reason=reason, status=None)
+
+    def _count(self, source: Source, key: str, n: int = 1) -> None:
+        """Per-source counters for crawl health (crawler/health.py): thidua/source/<name>/<key>."""
+        if n:
+            self.crawler.stats.inc_value(f"thidua/source/{source.name}/{key}", n)
 
     def _stored(self, url: str) -> str:
         return stored_url(url, self.mirror_url)

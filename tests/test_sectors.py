@@ -1,0 +1,114 @@
+"""Every sector's emulation work: bodies, clusters, roles, officials and awards outside the procuracy.
+
+Texts written for these tests (invented people; real places)."""
+from extract.article import from_text_bytes
+from extract.clusters import find_clusters
+from extract.gazetteer import find_phrases
+from extract.officials import find_officials
+from extract.pipeline import extract_record
+from extract.roles import find_roles
+from extract.text import Document
+from extract.units import find_units, read_mentions
+
+
+def names(text):
+    doc = Document(text)
+    return [u["name"] for u in find_units(doc, read_mentions(doc))]
+
+
+def record(text):
+    return extract_record(from_text_bytes(text.encode("utf-8")), "t")
+
+
+def test_sector_bodies_with_their_level_and_abbreviations():
+    assert names("Dự hội nghị có BHXH tỉnh Yên Bái, Hội CCB tỉnh Sóc Trăng, Liên đoàn Lao động huyện Mường Tè "
+                 "và Kho bạc Nhà nước tỉnh Kon Tum.") == [
+        "Bảo hiểm xã hội tỉnh Yên Bái", "Hội Cựu chiến binh tỉnh Sóc Trăng", "Liên đoàn Lao động huyện Mường Tè",
+        "Kho bạc Nhà nước tỉnh Kon Tum"]
+    assert names("Sở Giáo dục và Đào tạo tỉnh Cà Mau và Sở Văn hoá, Thể thao & Du lịch tỉnh Gia Lai ký giao ước.") == [
+        "Sở Giáo dục và Đào tạo tỉnh Cà Mau", "Sở Văn hóa, Thể thao và Du lịch tỉnh Gia Lai"]
+
+
+def test_departments_of_national_bodies_take_their_parent():
+    assert names("Khối thi đua gồm: Thanh tra Bộ Xây dựng, Thanh tra Bộ Y tế và Vụ Tổ chức cán bộ Thanh tra Chính phủ.") == [
+        "Thanh tra Bộ Xây dựng", "Thanh tra Bộ Y tế", "Vụ Tổ chức cán bộ Thanh tra Chính phủ"]
+    # outside the procuracy a named department keeps its name, never a procuracy number
+    assert names("Vụ Pháp chế chủ trì hội nghị của Khối thi đua số 3.") == ["Vụ Pháp chế"]
+    # a ministry owns the system, it does not take part by being named
+    assert names("Cụm thi đua số 6 Bộ Công an tổng kết năm 2024; Công an tỉnh Nghệ An là Cụm trưởng.") == [
+        "Công an tỉnh Nghệ An"]
+
+
+def test_a_body_written_once_then_its_places():
+    assert names("Cụm gồm Thanh tra các tỉnh Nghệ An, Hà Tĩnh và Quảng Bình.") == [
+        "Thanh tra tỉnh Nghệ An", "Thanh tra tỉnh Hà Tĩnh", "Thanh tra tỉnh Quảng Bình"]
+    assert names("Công an 3 tỉnh Tây Nguyên gồm: Gia Lai, Kon Tum và Đắk Lắk ký giao ước.") == [
+        "Công an tỉnh Gia Lai", "Công an tỉnh Kon Tum", "Công an tỉnh Đắk Lắk"]
+    assert names("Cụm thi đua số 2 gồm các Văn phòng Đảng ủy: phường Phú Lợi, Chánh Nghĩa và phường Hiệp Thành.") == [
+        "Văn phòng Đảng ủy phường Phú Lợi", "Văn phòng Đảng ủy phường Chánh Nghĩa", "Văn phòng Đảng ủy phường Hiệp Thành"]
+    assert names("Cụm có 3 TAND các thành phố trực thuộc Trung ương, gồm: Hải Phòng, Cần Thơ và Huế.") == [
+        "TAND TP Hải Phòng", "TAND TP Cần Thơ", "TAND TP Huế"]
+    assert names("Cụm thi đua số 7 Bảo hiểm xã hội Việt Nam gồm 3 tỉnh: Lai Châu, Điện Biên và Sơn La họp.") == [
+        "Bảo hiểm xã hội tỉnh Lai Châu", "Bảo hiểm xã hội tỉnh Điện Biên", "Bảo hiểm xã hội tỉnh Sơn La"]
+
+
+def test_a_provincial_body_written_without_its_province_takes_the_blocks():
+    assert names("Khối thi đua Nội chính tỉnh Lào Cai gồm: Công an tỉnh, Tòa án nhân dân tỉnh, Sở Tư pháp.") == [
+        "Công an tỉnh Lào Cai", "TAND tỉnh Lào Cai", "Sở Tư pháp tỉnh Lào Cai"]
+    # no province named: the place stays off
+    assert names("Hội nghị có đại diện Công an tỉnh, Thanh tra tỉnh.") == ["Công an tỉnh", "Thanh tra tỉnh"]
+
+
+def test_regional_procuracies_and_wards_after_2025():
+    assert names("VKSND khu vực 3 - Hà Nội và Đảng ủy phường Cầu Giấy ký kết.") == ["VKSND khu vực 3 - Hà Nội"]
+    assert names("Ông Lê Văn Hải, Bí thư Đảng ủy phường Cầu Giấy phát biểu.") == ["Đảng ủy phường Cầu Giấy"]
+
+
+def test_clusters_named_by_members_region_or_level():
+    def cl(text):
+        return [c["name"] for c in find_clusters(Document(text))]
+
+    assert cl("Cụm thi đua Thanh tra các tỉnh Tây Nguyên tổ chức hội nghị.") == [
+        "Cụm thi đua Thanh tra các tỉnh Tây Nguyên"]
+    assert cl("Khối thi đua các Tổng cục trực thuộc Bộ Tài chính đã bầu Khối trưởng.") == [
+        "Khối thi đua các Tổng cục trực thuộc Bộ Tài chính"]
+    assert cl("Đảng bộ Khối các cơ quan tỉnh tổ chức đại hội.") == []  # a Party committee, not a block
+
+
+def test_roles_in_any_sector():
+    text = ("Năm 2023, Tổng cục Hải quan được phân công làm Trưởng khối và Tổng cục Thuế làm Phó Trưởng khối "
+            "Khối thi đua số 1. Với vai trò đơn vị Cụm trưởng, Công an tỉnh Lạng Sơn đã tổ chức tốt.")
+    doc = Document(text)
+    roles = find_roles(doc, read_mentions(doc), find_clusters(doc), 2023)
+    assert [(r["unit"], r["role"]) for r in roles] == [
+        ("Tổng cục Hải quan", "Khối trưởng"), ("Tổng cục Thuế", "Khối phó"), ("Công an tỉnh Lạng Sơn", "Cụm trưởng")]
+
+
+def test_officials_of_national_bodies_and_people_without_title():
+    text = ("Dự hội nghị có Thứ trưởng Bộ Tư pháp Phan Văn Minh; Tổng Giám đốc Kho bạc Nhà nước Đỗ Thị Lan. "
+            "Thiếu tướng Hà Văn Giám phát biểu chỉ đạo.")
+    doc = Document(text)
+    got = [(o["name"], o["title"], o["unit"]) for o in find_officials(doc, read_mentions(doc), find_phrases(doc))]
+    assert got == [("Phan Văn Minh", "Thứ trưởng", "Bộ Tư pháp"), ("Đỗ Thị Lan", "Tổng Giám đốc", "Kho bạc Nhà nước"),
+                   ("Hà Văn Giám", None, None)]
+
+
+def test_awards_with_their_issuer_and_recipients_of_any_sector():
+    rec = record("Cụm thi đua số 4 tổng kết năm 2024. Hội nghị thống nhất đề nghị Sở Tư pháp tỉnh Bình Định được nhận "
+                 "Bằng khen của Bộ trưởng Bộ Tư pháp; Hội CCB tỉnh Phú Yên nhận Cờ thi đua của Trung ương Hội CCB Việt Nam.")
+    got = [(a["name"], a["recipient"]) for a in rec["awards"]]
+    assert ("Bằng khen của Bộ trưởng Bộ Tư pháp", "Sở Tư pháp tỉnh Bình Định") in got
+    assert ("Cờ thi đua của Trung ương Hội CCB Việt Nam", "Hội Cựu chiến binh tỉnh Phú Yên") in got
+
+
+def test_a_review_that_also_plans_is_a_review():
+    rec = record("Cụm thi đua số 3 triển khai nhiệm vụ năm 2025\n\nNgày 10/1, Cụm thi đua số 3 tổ chức tổng kết "
+                 "công tác thi đua năm 2024, triển khai nhiệm vụ năm 2025 và ký giao ước thi đua.")
+    assert rec["event"]["type"] == "tong_ket"
+    assert rec["event"]["date"] == "2025-01-10"  # a year's review held early the next year
+
+
+def test_sports_of_a_cluster_alone_are_no_emulation_work():
+    rec = record("Cụm thi đua số 4 tổ chức giải bóng chuyền giao hữu\n\nSáng 5/3, Cụm thi đua số 4 tổ chức giải "
+                 "bóng chuyền giao hữu chào mừng ngày truyền thống của lực lượng.")
+    assert rec["relevant"] is False
