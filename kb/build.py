@@ -16,6 +16,7 @@ import sqlite_utils
 
 from thidua.progress import progress_iter
 
+from .merge import merge as merge_events, needs_merge
 from .load import Writer, _sql, article_id, prepare_record, write_rows
 from .resolve import recompute_cluster_members, recompute_positions, remove_orphans
 from .schema import defer_fts, ensure_schema, resume_fts
@@ -87,6 +88,10 @@ def build(db_path, extract_page: Callable[[dict], dict], jobs: int = 1, progress
                 db.conn.rollback()
             resume_fts(db, fts_since)
 
+    if stats["extracted"] or needs_merge(db):
+        stats["events"] = merge_events(db)["events"]  # one event per conference (kb/merge.py)
+    else:
+        stats["events"] = db.execute("select count(*) from events").fetchone()[0]
     if stats["extracted"]:
         # Planner statistics for the fact tables: without them SQLite looks up a position's
         # appearances through the (unselective) unit index, which makes recompute_positions

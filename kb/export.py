@@ -11,7 +11,7 @@ from typing import IO, Iterator
 
 import sqlite_utils
 
-FORMATS = ("jsonl", "csv", "jsonld")
+FORMATS = ("jsonl", "csv", "jsonld", "events")
 ID_BASE = "urn:thidua:"  # JSON-LD @ids: urn:thidua:event:<id>, urn:thidua:unit:<id>...
 
 
@@ -21,7 +21,7 @@ def export(db_path, fmt: str, out: IO[str]) -> int:
         raise ValueError(f"unknown format {fmt!r}: one of {', '.join(FORMATS)}")
     db = sqlite_utils.Database(db_path)
     try:
-        return {"jsonl": _jsonl, "csv": _csv, "jsonld": _jsonld}[fmt](db, out)
+        return {"jsonl": _jsonl, "csv": _csv, "jsonld": _jsonld, "events": _events}[fmt](db, out)
     finally:
         db.close()
 
@@ -41,7 +41,7 @@ def _q(db, sql: str, params=()) -> list[dict]:
 def records(db) -> Iterator[dict]:
     """Contract records rebuilt from the tables, in publication order."""
     for a in db.query("select * from articles order by coalesce(published, ''), id"):
-        ev = next(iter(_q(db, """select e.*, c.name as cluster from events e
+        ev = next(iter(_q(db, """select e.*, c.name as cluster from event_reports e
                                  left join clusters c on c.id = e.cluster_id where e.article_id = ?""", [a["id"]])), None)
         event = {"type": None, "date": None, "period": None, "online": False, "cluster": None, "scope": None}
         eid = None
@@ -91,6 +91,38 @@ def _jsonl(db, out) -> int:
     return n
 
 
+# --------------------------------------------------------------------------- merged events
+def _events(db, out) -> int:
+    """One JSON line per event (one per conference, kb/merge.py): its reports, and the union of their facts,
+    each fact with the article it comes from (its evidence points into that article's text)."""
+    by_article = {r["id"]: r for r in records(db)}
+    n = 0
+    for ev in db.query("""select e.*, c.name as cluster, c.scope as cluster_scope from events e
+                          left join clusters c on c.id = e.cluster_id order by coalesce(e.date, ''), e.id"""):
+        reports = list(db.query("""select r.id, r.article_id, r.site, r.published, r.date, r.type, r.title, a.url
+                                   from event_reports r join articles a on a.id = r.article_id
+                                   where r.event_id = ? order by r.published, r.id""", [ev["id"]]))
+        event = {"id": ev["id"], "type": json.loads(ev["types"]) if ev["types"] else ev["type"], "date": ev["date"],
+                 "year": ev["year"], "period": ev["period"], "online": bool(ev["online"]), "cluster": ev["cluster"],
+                 "scope": ev["cluster_scope"], "province": ev["province"],
+                 "reports": [{"article": r["article_id"], "url": r["url"], "site": r["site"],
+                              "published": r["published"], "title": r["title"], "date": r["date"],
+                              "type": r["type"]} for r in reports],
+                 "units": [], "officials": [], "awards": [], "roles": [], "documents": []}
+        for r in reports:
+            record = by_article.get(r["article_id"])
+            if record is None:
+                continue
+            for name in record["units"]:
+                if name not in event["units"]:
+                    event["units"].append(name)
+            for key in ("officials", "awards", "roles", "documents"):
+                event[key] += [{**fact, "article": r["article_id"]} for fact in record[key]]
+        out.write(json.dumps(event, ensure_ascii=False) + "\n")
+        n += 1
+    return n
+
+
 # --------------------------------------------------------------------------- csv
 CSV_COLUMNS = ["event_id", "article_id", "url", "title", "source", "published", "relevant", "type", "date", "year",
                "period", "online", "cluster", "scope", "province", "units", "officials", "awards", "roles",
@@ -124,7 +156,7 @@ def _csv(db, out) -> int:
 
 
 def _province(db, aid: str):
-    row = db.execute("select province from events where article_id = ?", [aid]).fetchone()
+    row = db.execute("select province from event_reports where article_id = ?", [aid]).fetchone()
     return row[0] if row else None
 
 
@@ -168,16 +200,20 @@ def _jsonld(db, out) -> int:
         if ev["cluster"]:
             node["organizer"] = {"@id": f"{ID_BASE}cluster:{ev['cluster_id']}"}
             add({"@id": f"{ID_BASE}cluster:{ev['cluster_id']}", "@type": "Organization", "name": ev["cluster"]})
-        chair = db.execute("""select unit_id from roles where event_id = ? and role like '%trưởng'
-                              order by seq limit 1""", [eid]).fetchone()
+        # An event is one conference (kb/merge.py): its facts are those of all its reports.
+        reports = "(select id from event_reports where event_id = ?)"
+        chair = db.execute(f"""select unit_id from roles where event_id in {reports} and role like '%trưởng'
+                              order by event_id = ? desc, seq limit 1""", [eid, eid]).fetchone()
         if chair:  # the chair hosts: the cluster is the organizer, the chairing unit its host
             node["sponsor"] = {"@id": f"{ID_BASE}unit:{chair[0]}"}
             add(_unit_node(units[chair[0]]))
         attendees = []
-        for (uid,) in db.execute("select unit_id from event_units where event_id = ? order by seq", [eid]):
+        for (uid,) in db.execute(f"select unit_id from event_units where event_id in {reports} "
+                                 "order by event_id = ? desc, event_id, seq", [eid, eid]):
             add(_unit_node(units[uid]))
             attendees.append({"@id": f"{ID_BASE}unit:{uid}"})
-        for ap in db.query("select * from appearances where event_id = ? order by seq", [eid]):
+        for ap in db.query(f"select * from appearances where event_id in {reports} "
+                           "order by event_id = ? desc, event_id, seq", [eid, eid]):
             person = {"@id": f"{ID_BASE}person:{ap['official_id']}", "@type": "Person",
                       "name": officials[ap["official_id"]]["name"]}
             if job_titles.get(ap["official_id"]):
@@ -187,10 +223,13 @@ def _jsonld(db, out) -> int:
                 add(_unit_node(units[ap["unit_id"]]))
             add(person)
             attendees.append({"@id": person["@id"]})
+        attendees = list({a["@id"]: a for a in attendees}.values())  # told by several reports: once
         if attendees:
             node["attendee"] = attendees
         awards = [f"{a['name']} — {a['recipient']}" if a["recipient"] else a["name"]
-                  for a in db.query("select name, recipient from awards where event_id = ? order by seq", [eid])]
+                  for a in db.query(f"select name, recipient from awards where event_id in {reports} "
+                                    "order by event_id = ? desc, event_id, seq", [eid, eid])]
+        awards = list(dict.fromkeys(awards))
         if awards:
             node["award"] = awards
         if ev["province_id"]:

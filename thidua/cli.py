@@ -42,6 +42,59 @@ def _run_crawl(**kwargs) -> dict:
         raise click.UsageError(str(exc)) from None
 
 
+# --------------------------------------------------------------------------- quiet output
+# A person sees a progress bar and one summary line per stage on standard error; Scrapy's log
+# goes to a file (its path is printed) unless -v asks to see it live. --json prints the stages'
+# counts on standard output, for scripts.
+verbose_option = click.option("-v", "--verbose", is_flag=True,
+                              help="Show Scrapy's log live instead of writing it to a file.")
+json_option = click.option("--json", "as_json", is_flag=True,
+                           help="Print the counts as JSON on standard output (for scripts).")
+
+
+def _log_path(db_path: Path, stage: str) -> Path:
+    from datetime import datetime, timezone
+
+    logs = Path(db_path).resolve().parent / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    return logs / f"{stage}-{datetime.now(timezone.utc).strftime('%Y%m%d-%H%M%S')}.log"
+
+
+def _crawl_with_progress(verbose: bool, settings=None, **kwargs) -> dict:
+    """Crawl with Scrapy's log in a file (or live with -v), a progress bar, then one summary line."""
+    from thidua.progress import watch_pages
+
+    settings = dict(settings or {})
+    if not verbose:
+        log = _log_path(kwargs["db_path"], "crawl")
+        settings.update({"LOG_FILE": str(log), "LOG_FILE_APPEND": False})
+        click.echo(f"crawl: Scrapy's log is in {log} (-v shows it here)", err=True)
+    with watch_pages(kwargs["db_path"], "crawl", enabled=None if not (verbose or kwargs.get("redis_url")) else False):
+        stats = _run_crawl(settings=settings or None, **kwargs)
+    click.echo(_crawl_summary(stats), err=True)
+    return stats
+
+
+def _crawl_summary(stats: dict) -> str:
+    if "worker" in stats:  # a distributed crawler: its own share
+        return (f"crawl: {stats.get('pages', 0)} pages fetched ({stats.get('items', 0)} items sent to Redis), "
+                f"{stats.get('finish_reason')}")
+    return (f"crawl: {stats.get('pages') or 0} pages fetched ({stats.get('listing_pages') or 0} listings, "
+            f"{stats.get('article_pages') or 0} articles), {stats.get('new_articles') or 0} new, "
+            f"{stats.get('errors') or 0} errors (table crawl_errors), {stats.get('finish_reason')}")
+
+
+def _build_summary(stats: dict) -> str:
+    return (f"build: {stats['extracted']} pages extracted ({stats['relevant']} relevant), "
+            f"{stats.get('events', 0)} events in all, {stats['errors']} errors (table build_errors)"
+            + (f", {stats['superseded']} older versions skipped" if stats.get("superseded") else ""))
+
+
+def _print_json(stats: dict, as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps(stats, ensure_ascii=False))
+
+
 def _iter_input_files(paths):
     for p in paths:
         p = Path(p)
@@ -111,18 +164,21 @@ def extract(paths, evidence, output, progress):
               help="Base URL of a running offline mirror (for the mirror_* sources).")
 @click.option("--incremental", is_flag=True,
               help="Visit listings newest first and stop paging at a page of known articles.")
-def crawl(sources, db_path, max_pages, redis_url, jobdir, mirror_url, incremental):
+@verbose_option
+@json_option
+def crawl(sources, db_path, max_pages, redis_url, jobdir, mirror_url, incremental, verbose, as_json):
     """Crawl the configured sources and store the raw pages.
 
     Polite by default: robots.txt obeyed, AutoThrottle, at most 2 concurrent
-    requests per domain. A URL already stored is not fetched again. Prints
-    each source's health (also kept in the source_health table).
+    requests per domain. A URL already stored is not fetched again.
+    Shows progress and a summary, then each source's health (also kept in the
+    source_health table); Scrapy's log goes to logs/ beside the database.
     """
-    stats = _run_crawl(db_path=db_path, source_names=list(sources) or None, max_pages=max_pages,
-                       redis_url=redis_url, jobdir=jobdir, mirror_url=mirror_url, incremental=incremental)
+    stats = _crawl_with_progress(verbose, db_path=db_path, source_names=list(sources) or None, max_pages=max_pages,
+                                 redis_url=redis_url, jobdir=jobdir, mirror_url=mirror_url, incremental=incremental)
     if not redis_url:
         _report_health(db_path, stats.get("run_id"))
-    click.echo(json.dumps(stats, ensure_ascii=False), err=True)
+    _print_json(stats, as_json)
 
 
 def _report_health(db_path, run_id) -> list[dict]:
@@ -146,7 +202,8 @@ def _report_health(db_path, run_id) -> list[dict]:
 @click.option("--redis", "redis_url", required=True, metavar="URL", help="Redis holding the crawled items.")
 @click.option("--idle-timeout", type=float, default=5.0, show_default=True,
               help="Stop after the queue has been empty this many seconds.")
-def ingest(db_path, redis_url, idle_timeout):
+@json_option
+def ingest(db_path, redis_url, idle_timeout, as_json):
     """Write pages crawled by distributed crawlers (on Redis) into the knowledge base.
 
     The single writer of a distributed crawl: run one, with any number of
@@ -155,7 +212,9 @@ def ingest(db_path, redis_url, idle_timeout):
     from crawler.distributed import ingest_from_redis
 
     stats = ingest_from_redis(db_path, redis_url, idle_timeout=idle_timeout)
-    click.echo(json.dumps(stats, ensure_ascii=False), err=True)
+    click.echo("ingest: " + ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in stats.items()
+                                      if isinstance(v, (int, float)) and not isinstance(v, bool)), err=True)
+    _print_json(stats, as_json)
 
 
 @cli.command()
@@ -195,16 +254,19 @@ def extract_page(page: dict) -> dict:
 @db_option
 @click.option("--jobs", type=int, default=1, show_default=True, help="Extraction processes.")
 @click.option("--progress/--no-progress", default=None, help="Show a progress bar.")
-def build(db_path, jobs, progress):
+@json_option
+def build(db_path, jobs, progress, as_json):
     """Extract the stored pages not yet extracted and upsert them into the knowledge base.
 
     Running it again adds no duplicate rows; a page whose content changed is
-    extracted again and its earlier version kept.
+    extracted again and its earlier version kept. Reports of one conference
+    become one event.
     """
     from kb.build import build as run_build
 
     stats = run_build(db_path, extract_page, jobs=jobs, progress=progress)
-    click.echo(json.dumps(stats, ensure_ascii=False), err=True)
+    click.echo(_build_summary(stats), err=True)
+    _print_json(stats, as_json)
 
 
 @cli.command()
@@ -218,7 +280,9 @@ def build(db_path, jobs, progress):
 @click.option("--check", is_flag=True,
               help="Exit with status 1 when a source is flagged (blocked, markup changed, errors jumped, "
                    "nothing new for longer than usual): for cron to mail.")
-def update(sources, db_path, mirror_url, jobs, revisit_after, check):
+@verbose_option
+@json_option
+def update(sources, db_path, mirror_url, jobs, revisit_after, check, verbose, as_json):
     """Crawl, then build: fetch only what is new and extract only that.
 
     Listings are revisited newest first and paging stops at a page of known
@@ -228,13 +292,14 @@ def update(sources, db_path, mirror_url, jobs, revisit_after, check):
     from kb.build import build as run_build
 
     settings = {"THIDUA_REVISIT_AFTER": revisit_after} if revisit_after is not None else None
-    stats = {"crawl": _run_crawl(db_path=db_path, source_names=list(sources) or None, incremental=True,
-                                 mirror_url=mirror_url, settings=settings)}
+    stats = {"crawl": _crawl_with_progress(verbose, db_path=db_path, source_names=list(sources) or None,
+                                           incremental=True, mirror_url=mirror_url, settings=settings)}
     stats["build"] = run_build(db_path, extract_page, jobs=jobs, progress=None)
+    click.echo(_build_summary(stats["build"]), err=True)
     flagged = _report_health(db_path, stats["crawl"].get("run_id"))
     if check and flagged:
         click.echo(f"check: {len(flagged)} source(s) flagged: {', '.join(r['source'] for r in flagged)}", err=True)
-    click.echo(json.dumps(stats, ensure_ascii=False), err=True)
+    _print_json(stats, as_json)
     if check and flagged:
         sys.exit(1)
 
@@ -360,11 +425,13 @@ def serve(db_path, host, port):
 
 @cli.command()
 @db_option
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "jsonld"]), default="jsonl", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "jsonld", "events"]), default="jsonl",
+              show_default=True, help="jsonl: one record per article (the contract); events: one line per event "
+                                      "(reports of one conference merged), with its reports and their facts.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write here instead of standard output.")
 def export(db_path, fmt, output):
-    """Export the knowledge base's event records (jsonl: the EVENT_RECORD contract)."""
+    """Export the knowledge base's event records (jsonl: the EVENT_RECORD contract) or its merged events."""
     from kb.export import export as run_export
 
     if not db_path.exists():
@@ -382,10 +449,13 @@ def export(db_path, fmt, output):
 @click.option("--serve/--no-serve", default=True, show_default=True, help="Serve with Datasette at the end.")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8001, show_default=True, type=int)
-def demo(db_path, serve, host, port):
+@verbose_option
+def demo(db_path, serve, host, port, verbose):
     """Offline demo: start the bundled mirror, crawl it, build, then serve.
 
-    Ctrl-C stops everything; nothing is left running.
+    Shows progress and one summary per stage; Scrapy's log goes to logs/
+    beside the database (-v shows it live). Ctrl-C stops everything; nothing
+    is left running.
     """
     from crawler.mirror.server import MirrorServer
     from crawler.sources import mirror_source_names
@@ -393,11 +463,11 @@ def demo(db_path, serve, host, port):
 
     with MirrorServer() as mirror:
         click.echo(f"mirror: serving the offline sites at {mirror.url}", err=True)
-        stats = _run_crawl(db_path=db_path, source_names=mirror_source_names(), mirror_url=mirror.url)
+        stats = _crawl_with_progress(verbose, db_path=db_path, source_names=mirror_source_names(),
+                                     mirror_url=mirror.url)
         _report_health(db_path, stats.get("run_id"))
-        click.echo(f"crawl: {json.dumps(stats, ensure_ascii=False)}", err=True)
     stats = run_build(db_path, extract_page, progress=None)
-    click.echo(f"build: {json.dumps(stats, ensure_ascii=False)}", err=True)
+    click.echo(_build_summary(stats), err=True)
     if serve:
         from kb.serve import serve as run_serve
 
