@@ -123,6 +123,8 @@ def _units_from(doc: Document, pos: int, index: Index, limit: int) -> tuple[list
             break
         if not got and gap.strip() and not re.fullmatch(r"(?:các\s+)?(?:đơn\s+vị|tập\s+thể)?\s*:?\s*", gap):
             break
+        if got and _SUBJECT_OF.match(t, m.end):
+            break  # "cho: A; Bộ Công an tặng cờ cho B": the subject of the next clause, not a recipient
         got.append(m)
         p = m.end
     return got, p
@@ -267,9 +269,9 @@ def find_awards(doc: Document, mentions: list[Mention], phrases: Phrases, year: 
         s0, s1 = sentence_bounds(doc, a["start"])
         if s1 <= s0:
             s0, s1 = a["start"], a["end"]
-        name = _full_name(a, spans, full_by_head)
+        name = _given_by(t, a, s0, named, phrases.titles) or _full_name(a, spans, full_by_head)
         clause_start = max(t.rfind(";", s0, a["start"]) + 1, s0, prev_end_in_sentence.get(s0, s0))
-        status = "proposed" if v["proposed"].search(t, max(t.rfind(";", s0, a["start"]) + 1, s0), a["start"]) else "conferred"
+        status = "proposed" if v["proposed"].search(t, _status_clause(t, s0, a["start"]), a["start"]) else "conferred"
         ym = re.compile(r"[\s”\"]*năm\s+(\d{4})").match(t, a["end"])
         yr = int(ym.group(1)) if ym else year
         recipients, consumed = _recipients_after(doc, a, spans, s1, index, people, phrases.titles)
@@ -300,6 +302,47 @@ def find_awards(doc: Document, mentions: list[Mention], phrases: Phrases, year: 
     for e in out:
         del e["_head"]
     return out
+
+
+_GIVES = re.compile(r"\s+(?:xét\s+)?tặng\s+$")
+_SUBJECT_OF = re.compile(r"\s+(?:xét\s+)?(?:tặng|trao|đề\s+nghị|khen\s+thưởng)\b")
+_GIVER_TITLE = re.compile(r"(?:Thủ\s+tướng\s+Chính\s+phủ|Chủ\s+tịch\s+nước)\s+(?:xét\s+)?tặng\s+$")
+
+
+def _given_by(t: str, a: dict, s0: int, named: list[Mention], titles: PhraseHits) -> Optional[str]:
+    """A bare award whose giver is the clause's subject: "đề nghị Bộ Công an tặng Cờ thi đua cho X"
+    is the Cờ thi đua of Bộ Công an, whatever flag the article named before."""
+    if fold(a["name"]) != a["head"]:
+        return None
+    before = t[max(s0, a["start"] - 80):a["start"]]
+    title = _GIVER_TITLE.search(before)
+    head = "Cờ thi đua" if a["head"] == "co" else a["name"]  # "tặng cờ": the emulation flag
+    if title:
+        return f"{head} của {' '.join(title.group().split()[:-1 if 'xét' not in title.group() else -2])}"
+    gives = _GIVES.search(before)
+    if not gives:
+        return None
+    at = a["start"] - (len(before) - gives.start())
+    giver = next((m for m in named if m.end == at), None)
+    if giver is None:
+        return None
+    # "Viện trưởng VKSND tối cao tặng Bằng khen": the giver is the head of the body
+    title = next((x for x in titles.scan(max(s0, giver.start - 40), giver.start)
+                  if giver.start - 2 <= x.end_char < giver.start), None)
+    start = title.start_char if title is not None else giver.start
+    return f"{head} của {' '.join(t[start:giver.end].split())}"
+
+
+def _status_clause(t: str, s0: int, start: int) -> int:
+    """Where the clause that says whether an award is proposed begins: its own, or the one before
+    when it goes on without a subject ("đề nghị tặng Cờ thi đua cho A; tặng Bằng khen cho B")."""
+    clause = max(t.rfind(";", s0, start) + 1, s0)
+    while clause > s0 and _NO_SUBJECT.match(t, clause):
+        clause = max(t.rfind(";", s0, clause - 1) + 1, s0)
+    return clause
+
+
+_NO_SUBJECT = re.compile(r"\s*(?:và\s+)?(?:xét\s+)?(?:tặng|trao|khen\s+thưởng)\b")
 
 
 def _full_name(a: dict, spans: list[dict], full_by_head: dict) -> str:

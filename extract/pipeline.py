@@ -53,15 +53,16 @@ def extract_record(article: Article, record_id: str) -> dict:
     mentions = units.read_mentions(doc)
     phrases = gazetteer.find_phrases(doc)
     found_officials = officials.find_officials(doc, mentions, phrases)
+    found_roles = roles.find_roles(doc, mentions, found_clusters, year)
     return make_record(
         record_id,
         article,
         relevant=True,
         event=ev,
-        units=units.find_units(doc, mentions),
+        units=units.find_units(doc, mentions, frozenset(r["unit"] for r in found_roles)),
         officials=found_officials,
         awards=awards.find_awards(doc, mentions, phrases, year, found_officials),
-        roles=roles.find_roles(doc, mentions, found_clusters, year),
+        roles=found_roles,
         documents=documents.find_documents(doc),
         text=doc.text,
     )

@@ -997,7 +997,8 @@ def _name_follows(text: str, pos: int) -> bool:
 
 
 _HOME_AFTER_CLUSTER = re.compile(r"\b(?:cum|khoi)\b[^.;\n]{0,70}?\b(tinh|thanh\s+pho|tp\.?|huyen|thi\s+xa)\s+")
-_PROVINCIAL_KINDS = ("vks", "court", "police", "dept", "military", "board", "gov", "party", "mass", "cuc", "body")
+_PROVINCIAL_KINDS = ("vks", "court", "police", "dept", "military", "board", "gov", "party", "mass", "cuc", "body", "press",
+                     "school")
 
 
 def _home_places(doc: Document, ms: list[Mention]) -> dict:
@@ -1103,6 +1104,7 @@ def as_dict(doc: Document, m: Mention) -> dict:
             "evidence": doc.evidence(m.start, m.end).as_dict()}
 
 
-def find_units(doc: Document, mentions: list[Mention]) -> list[dict]:
-    """The units taking part in the event, as dicts with their evidence."""
-    return [as_dict(doc, m) for m in mentions if m.name and m.participant]
+def find_units(doc: Document, mentions: list[Mention], role_holders: frozenset = frozenset()) -> list[dict]:
+    """The units taking part in the event, as dicts with their evidence; a unit that leads the
+    cluster (``role_holders``, from :func:`extract.roles.find_roles`) takes part wherever named."""
+    return [as_dict(doc, m) for m in mentions if m.name and (m.participant or m.name in role_holders)]

@@ -17,6 +17,7 @@ from typing import Callable, Iterable, Iterator, Optional
 import sqlite_utils
 
 from .load import Writer, _sql, article_id, prepare_record, write_rows
+from .merge import merge as merge_events, needs_merge
 from .resolve import recompute_cluster_members, recompute_positions, remove_orphans
 from .schema import defer_fts, ensure_schema, resume_fts
 
@@ -35,7 +36,7 @@ ELIGIBLE = "status = 200 and (is_article is null or is_article != 0)"
 # (kb.schema.ensure_schema finds the deferred triggers).
 STALE_DERIVED = 1
 # Fault injection for the kill-at-every-phase test: ``THIDUA_TEST_KILL_AT=<phase>`` makes the build
-# SIGKILL itself there (phases: record, facts, fts, positions, cluster_members, orphans, checkpoint).
+# SIGKILL itself there (phases: record, facts, fts, merge, positions, cluster_members, orphans, checkpoint).
 KILL_AT_ENV = "THIDUA_TEST_KILL_AT"
 
 
@@ -119,6 +120,12 @@ def build(db_path, extract_page: Callable[[dict], dict], jobs: int = 1, progress
             resume_fts(db, fts_since)
     _phase("fts")
 
+    # One event per conference (kb/merge.py): events are derived from the reports like the tables below.
+    if _is_stale(db) or needs_merge(db):
+        stats["events"] = merge_events(db)["events"]
+    else:
+        stats["events"] = db.execute("select count(*) from events").fetchone()[0]
+    _phase("merge")
     if _is_stale(db):  # set above, or left by a build that died before it could clear it
         # Planner statistics for the fact tables: without them SQLite looks up a position's
         # appearances through the (unselective) unit index, which makes recompute_positions

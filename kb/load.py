@@ -207,7 +207,8 @@ def prepare_record(page: dict, record: dict, version: int, extractor_version: Op
     # An event row means emulation work was reported: off-topic articles stay searchable
     # in `articles` but add no event (nor units, officials... hanging off one).
     if record.get("relevant"):
-        _store_event(ops, aid, record, text or "")
+        # the site: the crawler's source (sites may share a host, as on the offline mirror), else the domain
+        _store_event(ops, aid, record, text or "", site=page.get("source") or record.get("source"))
     return aid, ops
 
 
@@ -217,7 +218,7 @@ _DELETE_FACTS = [f"delete from {table} where event_id = ?" for table in FACT_TAB
 def _delete_facts(ops: list, aid: str) -> None:
     eid = (event_id(aid),)
     ops.extend((sql, eid) for sql in _DELETE_FACTS)
-    ops.append(("delete from events where article_id = ?", (aid,)))
+    ops.append(("delete from event_reports where article_id = ?", (aid,)))  # its event: kb.merge merges anew
 
 
 def _evidence(fact: dict, text: str, fallback: Optional[str]) -> dict:
@@ -260,7 +261,7 @@ def _unit_ops(name: str, surface: Optional[str]) -> tuple[dict, tuple]:
 _cached_unit_ops = lru_cache(maxsize=200_000)(_unit_ops)
 
 
-def _store_event(ops: list, aid: str, record: dict, text: str) -> None:
+def _store_event(ops: list, aid: str, record: dict, text: str, site: Optional[str] = None) -> None:
     eid = event_id(aid)
     ev = record.get("event") or {}
     types = ev.get("type")
@@ -290,8 +291,10 @@ def _store_event(ops: list, aid: str, record: dict, text: str) -> None:
         _rows(ops, "clusters", [cluster], "ignore")
 
     location = _event_province(record, unit_rows)
-    _rows(ops, "events", [{
-        "id": eid, "article_id": aid, "title": _short_nfc(record.get("title")), "type": type_list[0] if type_list else None,
+    # The article's report of its event; kb.merge links it to the event (one per conference) after the build.
+    _rows(ops, "event_reports", [{
+        "id": eid, "event_id": None, "article_id": aid, "site": site, "published": record.get("published"),
+        "title": _short_nfc(record.get("title")), "type": type_list[0] if type_list else None,
         "types": json.dumps(type_list, ensure_ascii=False) if len(type_list) > 1 else None,
         "date": ev.get("date"), "year": year, "period": _short_nfc(ev.get("period")), "online": int(bool(ev.get("online"))),
         "cluster_id": cluster["id"] if cluster else None, "scope": _short_nfc(ev.get("scope")),

@@ -258,14 +258,16 @@ def recompute_positions(db) -> None:
     """positions: each (official, title, unit) with the first and last date it was seen."""
     # One pass: per (official, title, unit), the first and last date and the count, and the
     # earliest appearance (by date, NULL first as ORDER BY puts it, then event and seq) as evidence.
-    # (The article is read only for its date when the event has none; the join only checks it exists,
+    # (A report without a date takes its conference's, kb/merge.py; the article is read only for its date
+    # when neither has one; the join only checks it exists,
     # through its primary key index, without reading the article's long row.)
     rows = db.execute("""
         with ap as (
           select ap.official_id, ap.title, ap.unit_id, ap.event_id, ap.seq, ev.article_id,
-                 coalesce(ev.date, (select ar.published from articles ar where ar.id = ev.article_id)) as seen,
+                 coalesce(ev.date, (select m.date from events m where m.id = ev.event_id),  -- the conference's
+                          (select ar.published from articles ar where ar.id = ev.article_id)) as seen,
                  ap.evidence_start, ap.evidence_end, ap.evidence_sentence, ap.evidence_text
-          from appearances ap join events ev on ev.id = ap.event_id
+          from appearances ap join event_reports ev on ev.id = ap.event_id
           where ap.title is not null and exists (select 1 from articles ar where ar.id = ev.article_id)
         ), seen as (
           select *, min(seen) over w as first_seen, max(seen) over w as last_seen, count(*) over w as appearances,
@@ -289,12 +291,13 @@ def recompute_positions(db) -> None:
 def recompute_cluster_members(db) -> None:
     """cluster_members: units taking part in a cluster's events (members, not guests) and role holders, by year."""
     members: dict[tuple, dict] = {}
-    # One query for every cluster event's units (in the order the per-event lookup gave: unit id).
+    # One query for every cluster event's units, over all its reports (kb/merge.py), by unit id.
     rows = db.execute("""
-        select ev.id, ev.cluster_id, ev.year, u.id, u.kind, u.level
-        from events ev join event_units eu on eu.event_id = ev.id join units u on u.id = eu.unit_id
+        select distinct ev.id, ev.cluster_id, ev.year, u.id, u.kind, u.level
+        from events ev join event_reports r on r.event_id = ev.id
+        join event_units eu on eu.event_id = r.id join units u on u.id = eu.unit_id
         where ev.cluster_id is not null and ev.relevant = 1
-        order by ev.id, eu.unit_id""")
+        order by ev.id, u.id""")
     by_event: dict[str, tuple] = {}
     for event_id, cluster, year, *unit in rows:
         by_event.setdefault(event_id, (cluster, year, []))[2].append(dict(zip(("id", "kind", "level"), unit)))
@@ -326,7 +329,7 @@ def remove_orphans(db) -> dict:
         db.execute(f"delete from cluster_members where unit_id not in ({used})")
         deleted["units"] = db.execute(f"delete from units where id not in ({used})").rowcount
         deleted["clusters"] = db.execute("""
-            delete from clusters where id not in (select cluster_id from events where cluster_id is not null)
+            delete from clusters where id not in (select cluster_id from event_reports where cluster_id is not null)
               and id not in (select cluster_id from roles where cluster_id is not null)""").rowcount
         deleted["documents"] = db.execute(
             "delete from documents where id not in (select document_id from event_documents)").rowcount

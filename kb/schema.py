@@ -46,17 +46,27 @@ TABLES = [
      "id", [("unit_id", "units", "id")], [["name_folded"], ["unit_id"]]),
     ("documents", {"id": str, "kind": str, "number": str, "date": str},
      "id", [], [["number"], ["kind"]]),
+    ("event_types", {"id": str, "name": str, "name_en": str, "seq": int}, "id", [], []),
+    # One row per conference (kb/merge.py): the reports of the same conference merged.
     ("events", {"id": str, "article_id": str, "title": str, "type": str, "types": str, "date": str, "year": int,
                 "period": str, "online": int, "cluster_id": str, "scope": str, "province_id": str,
-                "province": str, "relevant": int},
-     "id", [("article_id", "articles", "id"), ("cluster_id", "clusters", "id"), ("province_id", "provinces", "id")],
+                "province": str, "relevant": int, "reports": int, "sites": str},
+     "id", [("article_id", "articles", "id"), ("cluster_id", "clusters", "id"), ("province_id", "provinces", "id"),
+            ("type", "event_types", "id")],
      [["article_id"], ["cluster_id", "year"], ["year", "type"], ["date"], ["province_id"],
       ["type"], ["province"]]),  # type, province: the events page's facets (metadata.yml)
+    # One row per relevant article (its event as that article reports it); the facts hang off it.
+    ("event_reports", {"id": str, "event_id": str, "article_id": str, "site": str, "published": str, "title": str,
+                       "type": str, "types": str, "date": str, "year": int, "period": str, "online": int,
+                       "cluster_id": str, "scope": str, "province_id": str, "province": str, "relevant": int},
+     "id", [("event_id", "events", "id"), ("article_id", "articles", "id"), ("cluster_id", "clusters", "id"),
+            ("province_id", "provinces", "id"), ("type", "event_types", "id")],
+     [["event_id"], ["article_id"], ["cluster_id", "year"]]),
     ("event_units", {"event_id": str, "unit_id": str, "seq": int, "surface": str, "mentions": int, **EVIDENCE},
-     ("event_id", "unit_id"), [("event_id", "events", "id"), ("unit_id", "units", "id")], [["unit_id"]]),
+     ("event_id", "unit_id"), [("event_id", "event_reports", "id"), ("unit_id", "units", "id")], [["unit_id"]]),
     ("appearances", {"event_id": str, "seq": int, "official_id": str, "name": str, "title": str, "unit_id": str,
                      "role": str, **EVIDENCE},
-     ("event_id", "seq"), [("event_id", "events", "id"), ("official_id", "officials", "id"), ("unit_id", "units", "id")],
+     ("event_id", "seq"), [("event_id", "event_reports", "id"), ("official_id", "officials", "id"), ("unit_id", "units", "id")],
      [["official_id"], ["unit_id"]]),
     ("positions", {"id": str, "official_id": str, "title": str, "unit_id": str, "first_seen": str, "last_seen": str,
                    "appearances": int, "evidence_article_id": str, **EVIDENCE},
@@ -64,18 +74,26 @@ TABLES = [
      [["official_id"], ["unit_id"]]),
     ("awards", {"event_id": str, "seq": int, "name": str, "recipient": str, "recipient_unit_id": str,
                 "recipient_official_id": str, "status": str, "year": int, **EVIDENCE},
-     ("event_id", "seq"), [("event_id", "events", "id"), ("recipient_unit_id", "units", "id"),
+     ("event_id", "seq"), [("event_id", "event_reports", "id"), ("recipient_unit_id", "units", "id"),
                            ("recipient_official_id", "officials", "id")],
      [["year"], ["name"], ["recipient_unit_id"], ["recipient_official_id"]]),
     ("roles", {"event_id": str, "seq": int, "cluster_id": str, "unit_id": str, "role": str, "year": int, **EVIDENCE},
-     ("event_id", "seq"), [("event_id", "events", "id"), ("cluster_id", "clusters", "id"), ("unit_id", "units", "id")],
+     ("event_id", "seq"), [("event_id", "event_reports", "id"), ("cluster_id", "clusters", "id"), ("unit_id", "units", "id")],
      [["cluster_id", "year"], ["unit_id"]]),
     ("cluster_members", {"cluster_id": str, "unit_id": str, "year": int, "events": int},
      ("cluster_id", "unit_id", "year"), [("cluster_id", "clusters", "id"), ("unit_id", "units", "id")],
      [["unit_id"], ["year"]]),
     ("event_documents", {"event_id": str, "document_id": str, "seq": int, **EVIDENCE},
-     ("event_id", "document_id"), [("event_id", "events", "id"), ("document_id", "documents", "id")],
+     ("event_id", "document_id"), [("event_id", "event_reports", "id"), ("document_id", "documents", "id")],
      [["document_id"]]),
+]
+
+# The contract's event types (docs/EVENT_RECORD.md) and how a reader calls them.
+EVENT_TYPES = [
+    ("so_ket", "Sơ kết", "Interim review"), ("tong_ket", "Tổng kết", "Year or term review"),
+    ("ky_giao_uoc", "Ký kết giao ước", "Pact signing"), ("phat_dong", "Phát động", "Launching a movement"),
+    ("trien_khai", "Triển khai", "Work-plan conference"), ("binh_xet", "Bình xét", "Voting titles"),
+    ("trao_thuong", "Trao thưởng", "Award ceremony"), ("khac", "Khác", "Other"),
 ]
 
 FTS_COLUMNS = ["title", "text", "title_folded", "text_folded"]
@@ -90,6 +108,7 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
     if not db["pages"].exists():
         db["pages"].create(PAGES, pk="id", if_not_exists=True)
         db["pages"].create_index(["url", "content_hash"], unique=True, if_not_exists=True)
+    had_reports = db["event_reports"].exists()
     for name, columns, pk, fks, indexes in TABLES:
         if not db[name].exists():
             db[name].create(columns, pk=pk, foreign_keys=fks, if_not_exists=True)
@@ -100,6 +119,14 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
                     db[name].add_column(col, typ)
         for cols in indexes:
             db[name].create_index(cols, if_not_exists=True)
+    db["event_types"].upsert_all([{"id": i, "name": vi, "name_en": en, "seq": n}
+                                  for n, (i, vi, en) in enumerate(EVENT_TYPES)], pk="id")
+    if not had_reports:  # a knowledge base of one event per article: those events are its reports
+        db.execute("""insert or ignore into event_reports (id, article_id, site, published, title, type, types, date,
+                      year, period, online, cluster_id, scope, province_id, province, relevant)
+                      select e.id, e.article_id, a.source, a.published, e.title, e.type, e.types, e.date, e.year,
+                             e.period, e.online, e.cluster_id, e.scope, e.province_id, e.province, e.relevant
+                      from events e left join articles a on a.id = e.article_id""")
     # events.title (label of the event in links) arrived later: fill it for older knowledge bases
     db.execute("update events set title = (select a.title from articles a where a.id = events.article_id) "
                "where title is null")

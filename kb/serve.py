@@ -28,6 +28,7 @@ SETTINGS = {
     # Suggestions try a facet on every column of every page (50 ms each at 100k rows: seconds).
     "suggest_facets": False,
     "truncate_cells_html": 300,  # article texts are long
+    "default_facet_size": 10,  # facets above a table, not a page of them ("…" shows the rest)
     "default_page_size": 50,
 }
 

@@ -55,13 +55,13 @@ def module_mirror(tmp_path_factory):
 
 def run_crawl_cli(mirror_url: str, db: Path, *extra: str, sources=MIRROR_SOURCES, settings=None) -> dict:
     """Run ``thidua crawl`` in a subprocess (the Twisted reactor runs once per process); return its stats."""
-    args = [str(THIDUA), "crawl", "--db", str(db), "--mirror-url", mirror_url, *extra]
+    args = [str(THIDUA), "crawl", "--json", "--db", str(db), "--mirror-url", mirror_url, *extra]
     for name in sources:
         args += ["--source", name]
     env = dict(os.environ, THIDUA_SCRAPY_SETTINGS=json.dumps({**TEST_SCRAPY_SETTINGS, **(settings or {})}))
     proc = subprocess.run(args, cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr[-3000:]
-    return json.loads(proc.stderr.strip().splitlines()[-1])
+    return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
 @pytest.fixture

@@ -364,6 +364,8 @@ XSS_UNIT = "VKSND tỉnh Hòa Bình " + XSS_IMG
 XSS_TEXT = (f"Ngày 2/2/2024, Cụm thi đua số 9 tổ chức hội nghị thi đua {XSS_SCRIPT}. Đồng chí Hoàng Văn Tám, "
             f"Viện trưởng {XSS_UNIT}, chủ trì {XSS_MARK} hội nghị thi đua. Tham dự có {XSS_SVG} các đơn vị <mark>.")
 XSS_PAGES = {XSS_URL: "javascript", BASE + "xss-%22%3E%3Cscript%3Ealert(1)%3C/script%3E": "quoted"}
+# two conferences, not one reported twice (kb/merge.py): different clusters, months apart
+_XSS_EVENTS = {"javascript": ("Cụm thi đua số 9", "2024-02-02"), "quoted": ("Cụm thi đua số 8", "2024-05-05")}
 
 
 def hostile_extract(page: dict) -> dict:
@@ -377,8 +379,8 @@ def hostile_extract(page: dict) -> dict:
         "id": str(page["id"]), "url": page["url"], "source": "vks.example.vn", "published": "2024-02-03",
         "title": "Cụm thi đua số 9 hội nghị thi đua " + XSS_SCRIPT + " " + XSS_PAGES[page["url"]],
         "author": XSS_IMG, "relevant": True, "text": text,
-        "event": {"type": "khac", "date": "2024-02-02", "period": XSS_SVG, "online": False,
-                  "cluster": "Cụm thi đua số 9", "scope": None, "evidence": ev("Cụm thi đua số 9")},
+        "event": {"type": "khac", "date": _XSS_EVENTS[XSS_PAGES[page["url"]]][1], "period": XSS_SVG, "online": False,
+                  "cluster": _XSS_EVENTS[XSS_PAGES[page["url"]]][0], "scope": None, "evidence": ev("Cụm thi đua số 9")},
         "units": [XSS_UNIT],
         "unit_mentions": [{"name": XSS_UNIT, "surface": XSS_UNIT, "evidence": ev(XSS_UNIT)}],
         "officials": [{"name": "Hoàng Văn Tám", "title": "Viện trưởng " + XSS_SVG, "unit": XSS_UNIT,

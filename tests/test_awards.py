@@ -112,7 +112,8 @@ def test_giver_background_counts_and_criteria_are_no_recipients():
 def test_party_board_voted_again_after_the_member_list_receives_the_award():
     got = run("Khối gồm 3 cơ quan, đơn vị: Ban Dân vận Tỉnh ủy, Ban Tổ chức Tỉnh ủy và Văn phòng Tỉnh ủy. "
               "Hội nghị suy tôn Ban Tổ chức Tỉnh ủy dẫn đầu phong trào thi đua, đề nghị UBND tỉnh tặng Cờ thi đua.")
-    assert got == [("Cờ thi đua", "Ban Tổ chức Tỉnh ủy", "proposed")]
+    # the flag the clause's giver gives: "đề nghị UBND tỉnh tặng Cờ thi đua"
+    assert got == [("Cờ thi đua của UBND tỉnh", "Ban Tổ chức Tỉnh ủy", "proposed")]
 
 
 def test_a_list_of_people_after_gom_gives_the_people_not_their_units():

@@ -134,7 +134,8 @@ def browser(server):
 def test_home_page_offers_search_and_the_questions(browser):
     browser.goto("/")
     page = browser.page
-    sync_api.expect(page.locator("h1")).to_have_text("Thi đua – Khen thưởng knowledge base")
+    sync_api.expect(page.locator("h1")).to_have_text("Cơ sở tri thức Thi đua – Khen thưởng")
+    sync_api.expect(page.locator("p.kb-english")).to_contain_text("A knowledge base of Vietnamese")
     questions = page.locator("ul.kb-questions li")
     assert questions.count() >= 4
     sync_api.expect(page.get_by_role("searchbox")).to_be_visible()
@@ -146,21 +147,24 @@ def test_search_is_accent_insensitive_and_leads_to_an_event_with_its_evidence(br
     browser.goto("/")
     page = browser.page
     page.get_by_role("searchbox").fill("thi dua")
-    page.get_by_role("button", name="Search").click()
+    page.get_by_role("button", name="Tìm").click()
     page.wait_for_url(re.compile(r"/thidua/search_events\?q=thi\+dua"))
-    titles = browser.column("title")
+    titles = [t.strip() for t in page.locator(".kb-hit .kb-hit-title").all_inner_texts()]
     assert len(titles) >= 10 and "Cụm thi đua số 4 tổng kết năm 2023, suy tôn Cụm trưởng năm 2024" in titles
     assert "Xét xử lưu động vụ án cố ý gây thương tích" not in titles  # not about thi đua
-    marks = page.locator("td.col-snippet mark").all_inner_texts()
+    marks = page.locator(".kb-snippet mark").all_inner_texts()
     assert marks and all(re.fullmatch(r"(?i)thi|đua|dua", m) for m in marks)  # "thi dua" found "thi đua"
+    for facet in ("Năm", "Loại sự kiện", "Cụm, khối", "Tỉnh"):
+        sync_api.expect(page.locator(".kb-facets h3", has_text=facet)).to_be_visible()
+    assert "Tổng kết" in page.locator(".kb-facet-type").inner_text()  # types in words
     browser.shot("search-thi-dua")
     browser.check_clean()
 
-    row = page.locator("table.rows-and-columns tr", has_text="suy tôn Cụm trưởng năm 2024")
-    row.locator("td.col-event_id a").click()
+    hit = page.locator(".kb-hit", has_text="suy tôn Cụm trưởng năm 2024")
+    hit.locator(".kb-hit-title a").click()
     page.wait_for_url(re.compile(r"/thidua/events/"))
     sync_api.expect(page.locator("h1").first).to_have_text("Cụm thi đua số 4 tổng kết năm 2023, suy tôn Cụm trưởng năm 2024")
-    sync_api.expect(page.get_by_role("heading", name="Facts and their evidence")).to_be_visible()
+    sync_api.expect(page.get_by_role("heading", name="Thông tin và dẫn chứng")).to_be_visible()
     facts = page.locator("table.event-facts tbody tr")
     assert facts.count() >= 8
     official = page.locator("table.event-facts tr.fact-official", has_text="Phạm Thu Hà")
@@ -183,7 +187,7 @@ def _ask(browser, question: str, shot: str, **fields):
     for field, value in fields.items():
         page.locator(f"input[name={field}]").fill(value)
     if fields:
-        page.locator("input[type=submit][value='Run SQL'], button:has-text('Run SQL')").first.click()
+        page.locator("input[type=submit][value='Tìm']").first.click()
         page.wait_for_load_state("networkidle")
     browser.shot(shot)
     browser.check_clean()
@@ -191,18 +195,18 @@ def _ask(browser, question: str, shot: str, **fields):
 
 
 def test_which_conferences_a_cluster_held_year_by_year(browser):
-    page = _ask(browser, "Which conferences did a cluster", "q1-cluster-conferences", cluster="cụm 4",
+    page = _ask(browser, "đã tổ chức những hội nghị nào", "q1-cluster-conferences", cluster="cụm 4",
                 scope="kiem sat")
     years = [int(y) for y in browser.column("year")]
     types = browser.column("type")
-    assert list(zip(years, types)) == [(2020, "so_ket"), (2022, "ky_giao_uoc"), (2022, "tong_ket"),
-                                       (2023, "tong_ket"), (2023, "tong_ket")]
+    assert list(zip(years, types)) == [(2020, "Sơ kết"), (2022, "Ký kết giao ước"), (2022, "Tổng kết"),
+                                       (2023, "Tổng kết"), (2023, "Tổng kết")]  # event types in words
     assert set(browser.column("scope")) == {"ngành Kiểm sát nhân dân"}  # not the Nghệ An Cụm số 4
     assert page.locator("td.col-event_id a").count() == 5
 
 
 def test_who_led_each_cluster_each_year(browser):
-    _ask(browser, "Who led each cluster", "q2-cluster-leaders")
+    _ask(browser, "làm Cụm trưởng, Khối trưởng", "q2-cluster-leaders")
     rows = list(zip(browser.column("cluster"), browser.column("year"), browser.column("role"), browser.column("unit")))
     assert ("Cụm thi đua số 10", "2022", "Cụm trưởng", "VKSND tỉnh Long An") in rows
     assert ("Cụm thi đua số 10", "2023", "Cụm trưởng", "VKSND tỉnh Tiền Giang") in rows
@@ -213,7 +217,7 @@ def test_who_led_each_cluster_each_year(browser):
 
 
 def test_which_awards_a_unit_received_whatever_the_spelling(browser):
-    page = _ask(browser, "Which awards did a unit", "q3-unit-awards", unit="Viện kiểm sát nhân dân Long An")
+    page = _ask(browser, "đã nhận những khen thưởng nào", "q3-unit-awards", unit="Viện kiểm sát nhân dân Long An")
     assert list(zip(browser.column("year"), browser.column("award"))) == [
         ("2022", "Cờ thi đua của Chính phủ"), ("2024", "Bằng khen của Thủ tướng Chính phủ")]
     assert set(browser.column("unit")) == {"VKSND tỉnh Long An"}
@@ -221,7 +225,7 @@ def test_which_awards_a_unit_received_whatever_the_spelling(browser):
 
 
 def test_where_an_official_appeared_and_under_which_titles(browser):
-    _ask(browser, "Where has an official appeared", "q4-official-profile", name="pham thu ha")
+    _ask(browser, "Một cán bộ đã xuất hiện ở đâu", "q4-official-profile", name="pham thu ha")
     rows = list(zip(browser.column("fact"), browser.column("title"), browser.column("date")))
     positions = {(t, d) for f, t, d in rows if f == "position"}
     assert {t for t, _ in positions} == {"Phó Viện trưởng", "Phó Viện trưởng thường trực"}
@@ -238,15 +242,15 @@ def _offline_layer_drawn(scope):
 def test_dashboard_charts_render_offline(browser):
     browser.goto("/-/dashboards/thidua-overview")
     page = browser.page
-    sync_api.expect(page.locator("h1")).to_contain_text("Thi đua – Khen thưởng overview")
-    sync_api.expect(page.locator(".dashboard-card", has_text="Relevant events")).to_contain_text("11")
+    sync_api.expect(page.locator("h1")).to_contain_text("Tổng quan thi đua – khen thưởng")
+    sync_api.expect(page.locator(".dashboard-card", has=page.locator("text='Sự kiện'"))).to_contain_text("11")
     # vega-lite draws into svg or canvas; bars are marks of the rendered scene
-    for title in ("Events per year by type", "Awards per year"):
+    for title in ("Sự kiện theo năm và loại", "Khen thưởng theo năm"):
         card = page.locator(".dashboard-card", has_text=title)
         card.locator("svg, canvas").first.wait_for(state="visible", timeout=15000)
         box = card.locator("svg, canvas").first.bounding_box()
         assert box["width"] > 200 and box["height"] > 150, (title, box)
-    map_card = page.locator(".dashboard-card", has_text="Events by province")
+    map_card = page.locator(".dashboard-card", has_text="Sự kiện theo tỉnh")
     map_card.locator(".leaflet-marker-icon").first.wait_for(state="visible", timeout=15000)
     assert map_card.locator(".leaflet-marker-icon").count() >= 3
     _offline_layer_drawn(map_card)

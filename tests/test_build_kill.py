@@ -16,7 +16,7 @@ from kb.build import KILL_AT_ENV, build
 from kb_fixtures import rich_extract, rich_extract_v2, write_rich_pages
 
 TESTS = Path(__file__).resolve().parent
-PHASES = ["record", "facts", "fts", "positions", "cluster_members", "orphans", "checkpoint"]
+PHASES = ["record", "facts", "fts", "merge", "positions", "cluster_members", "orphans", "checkpoint"]
 VARYING = {"extracted_at", "failed_at"}  # timestamps of the build itself
 CHILD = """
 import sys

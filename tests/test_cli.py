@@ -6,6 +6,7 @@ import csv
 import os
 import io
 import json
+import re
 import sqlite3
 import subprocess
 import sys
@@ -186,18 +187,22 @@ def test_crawl_build_export_on_the_mirror(tmp_path, module_mirror):
     crawl = subprocess.run(thidua + ["crawl", "--db", str(db), "--mirror-url", module_mirror.url,
                                      "--source", "mirror_kiemsat"], **env_cwd)
     assert crawl.returncode == 0, crawl.stderr[-2000:]
-    build = subprocess.run(thidua + ["build", "--db", str(db)], **env_cwd)
+    build = subprocess.run(thidua + ["build", "--json", "--db", str(db)], **env_cwd)
     assert build.returncode == 0, build.stderr[-2000:]
-    stats = json.loads(build.stderr.strip().splitlines()[-1])
+    stats = json.loads(build.stdout.strip().splitlines()[-1])
     assert stats["extracted"] > 0 and stats["errors"] == 0
-    again = subprocess.run(thidua + ["build", "--db", str(db)], **env_cwd)
-    assert json.loads(again.stderr.strip().splitlines()[-1])["extracted"] == 0
+    assert build.stderr.strip().splitlines()[-1].startswith(f"build: {stats['extracted']} pages extracted")
+    again = subprocess.run(thidua + ["build", "--json", "--db", str(db)], **env_cwd)
+    assert json.loads(again.stdout.strip().splitlines()[-1])["extracted"] == 0
 
     with sqlite3.connect(db) as conn:
         articles = conn.execute("select count(*) from articles").fetchone()[0]
         relevant = conn.execute("select count(*) from articles where relevant").fetchone()[0]
+        reports = conn.execute("select count(*) from event_reports").fetchone()[0]
         events = conn.execute("select count(*) from events").fetchone()[0]
-    assert articles == stats["extracted"] and events == relevant > 0
+        linked = conn.execute("select count(*) from event_reports where event_id in (select id from events)").fetchone()[0]
+    # one report per relevant article; the mirror's variants of an article report one conference: one event
+    assert articles == stats["extracted"] and reports == relevant == linked > 0 and 0 < events < reports
 
     out = tmp_path / "events.jsonl"
     export = subprocess.run(thidua + ["export", "--db", str(db), "--format", "jsonl", "-o", str(out)], **env_cwd)
@@ -208,11 +213,15 @@ def test_crawl_build_export_on_the_mirror(tmp_path, module_mirror):
 
     as_csv = subprocess.run(thidua + ["export", "--db", str(db), "--format", "csv"], **env_cwd)
     rows = list(csv.DictReader(io.StringIO(as_csv.stdout)))
-    assert sum(r["kind"] == "event" for r in rows) == events and len(rows) == articles
+    assert sum(r["kind"] == "event" for r in rows) == relevant and len(rows) == articles  # one row per record
 
     as_jsonld = subprocess.run(thidua + ["export", "--db", str(db), "--format", "jsonld"], **env_cwd)
     graph = json.loads(as_jsonld.stdout)["@graph"]
-    assert sum(1 for node in graph if node.get("@type") == "Event") == events
+    assert sum(1 for node in graph if node.get("@type") == "Event") == events  # one per conference
+
+    merged = subprocess.run(thidua + ["export", "--db", str(db), "--format", "events"], **env_cwd)
+    lines = [json.loads(l) for l in merged.stdout.splitlines()]
+    assert len(lines) == events and sum(len(e["reports"]) for e in lines) == reports
 
 
 def test_demo_without_serving_builds_the_knowledge_base(tmp_path):
@@ -221,12 +230,31 @@ def test_demo_without_serving_builds_the_knowledge_base(tmp_path):
                             cwd=tmp_path, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr[-2000:]
     assert "mirror: serving the offline sites" in result.stderr
+    # quiet: one line per stage and where Scrapy's log went, not the log itself
+    lines = result.stderr.strip().splitlines()
+    stages = [line.split(":")[0] for line in lines if not line.startswith(("health: ", "first crawl of "))]
+    assert stages == ["mirror", "crawl", "crawl", "build"], lines  # and each source's health line
+    assert not [line for line in lines if re.match(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \[", line)]  # no log
+    log = Path(re.search(r"Scrapy's log is in (\S+) ", lines[1]).group(1))
+    assert log.parent == tmp_path / "logs" and "Spider closed (finished)" in log.read_text(encoding="utf-8")
+    assert re.match(r"crawl: \d+ pages fetched \(\d+ listings, \d+ articles\), \d+ new, \d+ errors", lines[2])
     n_articles = len(list((REPO / "crawler" / "mirror" / "articles").glob("*.yml")))
     with sqlite3.connect(db) as conn:
         stored = conn.execute("select count(*) from articles").fetchone()[0]
         searched = conn.execute("select count(*) from articles_fts where articles_fts match 'thi dua'").fetchone()[0]
     assert stored >= n_articles  # every mirror article (plus the encoding-test page)
     assert searched > 0
+    with sqlite3.connect(db) as conn:  # the mirror's three reports of Cụm 6's mid-year review 2024: one event
+        cum6 = conn.execute("""select e.date, e.type, e.reports, group_concat(r.site, ' ') from events e
+                               join event_reports r on r.event_id = e.id join clusters c on c.id = e.cluster_id
+                               where c.name = 'Cụm thi đua số 6' and e.year = 2024
+                               group by e.id order by e.date""").fetchall()
+        cum7 = conn.execute("""select count(*) from events e join clusters c on c.id = e.cluster_id
+                               where c.name = 'Cụm thi đua số 7' and e.date = '2024-06-28'""").fetchone()[0]
+    assert [(d, t, n, sorted(s.split())) for d, t, n, s in cum6] == [
+        ("2024-06-28", "so_ket", 3, ["mirror_bvpl", "mirror_kiemsat", "mirror_vkstv"]),
+        ("2024-12-13", "tong_ket", 1, ["mirror_bvpl"])]  # and the cluster's next conference, apart
+    assert cum7 == 1  # another cluster's conference the same day, apart
 
 
 def test_build_exits_non_zero_when_a_page_fails_with_a_bug(tmp_path, monkeypatch):

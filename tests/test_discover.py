@@ -86,6 +86,8 @@ def _env(sources_dir):
 
 
 def _thidua(*args, env):
+    if args and args[0] == "crawl":
+        args = (*args, "--json")  # the counts on stdout
     return subprocess.run([str(THIDUA), *args], cwd=REPO, env=env, capture_output=True, text=True, timeout=180)
 
 
@@ -133,7 +135,7 @@ def test_sources_add_then_crawl_stores_every_article_of_a_site_without_config(mi
     proc = _thidua("crawl", "--db", str(db), "--mirror-url", mirror.url, "--source", "mirror_tinh", "--incremental",
                    env=env)
     assert proc.returncode == 0, proc.stderr[-3000:]
-    assert json.loads(proc.stderr.strip().splitlines()[-1])["new_articles"] == 0
+    assert json.loads(proc.stdout.strip().splitlines()[-1])["new_articles"] == 0
     assert not articles & set(mirror.requested("/tinh/")) and "/tinh/sitemap-bai-viet.xml" in mirror.requested()
     assert "first crawl" not in proc.stderr and "health: mirror_tinh: ok" in proc.stderr
 
@@ -148,7 +150,7 @@ def test_a_config_naming_only_a_home_page_is_discovered_by_the_crawl(mirror, tmp
                    env=_env(sources_dir))
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert _stored_paths(db) == set(mirror.portal_article_paths())
-    assert json.loads(proc.stderr.strip().splitlines()[-1])["new_articles"] == 15
+    assert json.loads(proc.stdout.strip().splitlines()[-1])["new_articles"] == 15
 
 
 def test_a_home_page_only_config_that_cannot_be_discovered_is_flagged_and_the_crawl_goes_on(mirror, tmp_path):

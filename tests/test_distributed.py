@@ -76,19 +76,19 @@ class RedisServer:
 def start_cli(*args, agent: str, settings=None) -> subprocess.Popen:
     env = dict(os.environ, THIDUA_SCRAPY_SETTINGS=json.dumps(
         {**TEST_SCRAPY_SETTINGS, "USER_AGENT": f"thidua-kb/test ({agent})", **(settings or {})}))
-    return subprocess.Popen([str(THIDUA), *args], cwd=REPO, env=env, stdout=subprocess.PIPE,
+    return subprocess.Popen([str(THIDUA), *args, "--json"], cwd=REPO, env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, start_new_session=True)
 
 
 def finish(proc: subprocess.Popen, timeout: float) -> dict:
     try:
-        _, err = proc.communicate(timeout=timeout)
+        out, err = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.communicate()
         raise
     assert proc.returncode == 0, err[-3000:]
-    return json.loads(err.strip().splitlines()[-1])
+    return json.loads(out.strip().splitlines()[-1])  # --json: the counts on stdout
 
 
 @pytest.mark.skipif(REDIS_SERVER is None, reason="redis-server is not installed (apt-get install redis-server)")

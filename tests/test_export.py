@@ -108,28 +108,37 @@ def test_the_three_formats_agree(tmp_path, build):
 
     # the same articles, and the same events: those of the relevant records, and every one exists
     assert [r["article_id"] for r in rows] == [r["id"] for r in records]
-    csv_events = {r["event_id"]: r for r in rows if r["kind"] == "event"}
-    assert set(csv_events) == set(events) == existing
-    assert all(not r["event_id"] for r in rows if r["kind"] == "article")
     by_article = {r["id"]: r for r in records}
-    assert {r["article_id"] for r in csv_events.values()} == {i for i, r in by_article.items() if r["relevant"]}
+    reports: dict = {}  # event id -> the CSV rows (records) of its reports
+    for r in rows:
+        if r["kind"] == "event":
+            reports.setdefault(r["event_id"], []).append(r)
+    assert set(reports) == set(events) == existing
+    assert all(not r["event_id"] for r in rows if r["kind"] == "article")
+    assert {r["article_id"] for g in reports.values() for r in g} == {i for i, r in by_article.items() if r["relevant"]}
 
-    for eid, row in csv_events.items():
-        rec, node = by_article[row["article_id"]], events[eid]
-        ev = rec["event"]
-        # the same facts under the same canonical names
-        assert row["title"] == (rec["title"] or "") and node["name"] == (rec["title"] or ev["cluster"] or eid)
-        assert row["url"] == node["url"] == rec["url"]
-        assert row["date"] == (ev["date"] or "") and node.get("startDate") == ev["date"]
-        assert row["cluster"] == (ev["cluster"] or "")
-        assert (nodes[node["organizer"]["@id"]]["name"] if "organizer" in node else None) == ev["cluster"]
-        assert row["units"] == "; ".join(rec["units"])
+    for eid, group in reports.items():
+        node = events[eid]
+        group.sort(key=lambda r: (by_article[r["article_id"]]["id"] + "-0" != eid, r["article_id"]))  # first report first
+        recs = [by_article[r["article_id"]] for r in group]
+        for row, rec in zip(group, recs):  # each row is its record
+            ev = rec["event"]
+            assert row["title"] == (rec["title"] or "") and row["url"] == (rec["url"] or "")
+            assert row["date"] == (ev["date"] or "") and row["cluster"] == (ev["cluster"] or "")
+            assert row["units"] == "; ".join(rec["units"])
+            assert row["officials"].count(";") == max(0, len(rec["officials"]) - 1)
+            for o in rec["officials"]:
+                assert o["name"] in row["officials"] and (not o["unit"] or o["unit"] in row["officials"])
+            labels = [f"{a['name']} — {a['recipient']}" if a["recipient"] else a["name"] for a in rec["awards"]]
+            assert row["awards"] == "; ".join(l.replace(" — ", " → ") for l in labels)
+        # the event: its facts are those of its reports' records, under the same canonical names
         attendees = [nodes[a["@id"]] for a in node.get("attendee", [])]
-        assert [a["name"] for a in attendees if a["@type"] != "Person"] == rec["units"]
-        assert [a["name"] for a in attendees if a["@type"] == "Person"] == [o["name"] for o in rec["officials"]]
-        assert row["officials"].count(";") == max(0, len(rec["officials"]) - 1)
-        for o in rec["officials"]:
-            assert o["name"] in row["officials"] and (not o["unit"] or o["unit"] in row["officials"])
-        labels = [f"{a['name']} — {a['recipient']}" if a["recipient"] else a["name"] for a in rec["awards"]]
-        assert node.get("award", []) == labels
-        assert row["awards"] == "; ".join(l.replace(" — ", " → ") for l in labels)
+        units = list(dict.fromkeys(u for rec in recs for u in rec["units"]))
+        people = list(dict.fromkeys(o["name"] for rec in recs for o in rec["officials"]))
+        assert [a["name"] for a in attendees if a["@type"] != "Person"] == units
+        assert [a["name"] for a in attendees if a["@type"] == "Person"] == people
+        labels = [f"{a['name']} — {a['recipient']}" if a["recipient"] else a["name"] for rec in recs for a in rec["awards"]]
+        assert node.get("award", []) == list(dict.fromkeys(labels))
+        clusters = {rec["event"]["cluster"] for rec in recs} - {None}
+        assert (nodes[node["organizer"]["@id"]]["name"] if "organizer" in node else None) in clusters | {None}
+        assert node["url"] in {rec["url"] for rec in recs}

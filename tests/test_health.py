@@ -103,7 +103,7 @@ def test_title_and_date_from_the_selectors_or_the_page():
 # --------------------------------------------------------------------------- against the mirror
 def update_check(mirror_url: str, db) -> subprocess.CompletedProcess:
     env = dict(os.environ, THIDUA_SCRAPY_SETTINGS=json.dumps(TEST_SCRAPY_SETTINGS))
-    return subprocess.run([str(THIDUA), "update", "--check", "--db", str(db), "--mirror-url", mirror_url,
+    return subprocess.run([str(THIDUA), "update", "--check", "--json", "--db", str(db), "--mirror-url", mirror_url,
                            "--source", "mirror_vkstv"], cwd=REPO, env=env, capture_output=True, text=True, timeout=180)
 
 
@@ -121,7 +121,7 @@ def test_a_site_that_changes_its_markup_or_answers_403_is_flagged(mirror, tmp_pa
     assert first.returncode == 0, first.stderr[-3000:]
     assert "health: mirror_vkstv: ok (" in first.stderr
     assert "first crawl of mirror_vkstv (unverified): " in first.stderr
-    assert json.loads(first.stderr.strip().splitlines()[-1])["crawl"]["new_articles"] == 5
+    assert json.loads(first.stdout.strip().splitlines()[-1])["crawl"]["new_articles"] == 5
 
     if change == "markup":
         mirror.set_markup("vkstv", 2)
@@ -131,7 +131,7 @@ def test_a_site_that_changes_its_markup_or_answers_403_is_flagged(mirror, tmp_pa
     assert second.returncode == 1, second.stderr[-3000:]
     assert f"health: mirror_vkstv: FLAGGED: {flag}" in second.stderr
     assert "check: 1 source(s) flagged: mirror_vkstv" in second.stderr
-    assert json.loads(second.stderr.strip().splitlines()[-1])["crawl"]["new_articles"] == 0
+    assert json.loads(second.stdout.strip().splitlines()[-1])["crawl"]["new_articles"] == 0
     runs = health_rows(db)
     assert [(r[1], r[2]) for r in runs] == [("mirror_vkstv", "ok"), ("mirror_vkstv", "flagged")]
     assert runs[1][3] == flag and kind in json.loads(runs[1][4])

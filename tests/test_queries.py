@@ -68,7 +68,7 @@ def test_map_and_dashboards_are_configured(db_path):
     assert rows and all(r["latitude"] and r["longitude"] for r in rows)
     assert "datasette-cluster-map" in get_html(db_path, "/thidua/units")
     dashboard = get_html(db_path, "/-/dashboards/thidua-overview")
-    assert "Events per year by type" in dashboard and "Awards per year" in dashboard
+    assert "Sự kiện theo năm và loại" in dashboard and "Khen thưởng theo năm" in dashboard
     per_year = get_json(db_path, "/thidua.json?sql=" + __import__("urllib.parse").parse.quote(
         "select year, type, count(*) as n from events where relevant = 1 group by year, type") + "&_shape=array")
     assert {(r["year"], r["type"]) for r in per_year} == {(2020, "so_ket"), (2023, "tong_ket"), (2024, "trao_thuong")}

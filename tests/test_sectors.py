@@ -112,3 +112,31 @@ def test_sports_of_a_cluster_alone_are_no_emulation_work():
     rec = record("Cụm thi đua số 4 tổ chức giải bóng chuyền giao hữu\n\nSáng 5/3, Cụm thi đua số 4 tổ chức giải "
                  "bóng chuyền giao hữu chào mừng ngày truyền thống của lực lượng.")
     assert rec["relevant"] is False
+
+
+def test_newspapers_and_national_systems():
+    assert names("Khối gồm: Văn phòng Tỉnh ủy, Báo Gia Lai và Đài Phát thanh và Truyền hình tỉnh Gia Lai.") == [
+        "Văn phòng Tỉnh ủy Gia Lai", "Báo Gia Lai", "Đài Phát thanh và Truyền hình tỉnh Gia Lai"]
+    assert names("Báo cáo của Khối nêu rõ kết quả.") == []
+    assert [c["scope"] for c in find_clusters(Document("Cụm thi đua số 3 Tổng cục Thuế sơ kết."))] == ["Tổng cục Thuế"]
+
+
+def test_a_clause_without_subject_keeps_the_proposal():
+    rec = record("Khối thi đua Nội chính tỉnh Gia Lai tổng kết năm 2024. Hội nghị thống nhất đề nghị UBND tỉnh tặng "
+                 "Cờ thi đua cho Công an tỉnh Gia Lai; tặng Bằng khen cho Sở Tư pháp tỉnh Gia Lai.")
+    assert {(a["recipient"], a["status"]) for a in rec["awards"]} == {
+        ("Công an tỉnh Gia Lai", "proposed"), ("Sở Tư pháp tỉnh Gia Lai", "proposed")}
+
+
+def test_a_bare_award_takes_its_giver_named_before_it():
+    rec = record("Cụm thi đua số 5 tổng kết năm 2024. Hội nghị suy tôn Công an tỉnh Nghệ An đề nghị Thủ tướng Chính phủ "
+                 "tặng Cờ thi đua của Chính phủ; đề nghị Bộ Công an tặng Cờ thi đua cho Công an tỉnh Thanh Hóa.")
+    assert {(a["name"], a["recipient"]) for a in rec["awards"]} == {
+        ("Cờ thi đua của Chính phủ", "Công an tỉnh Nghệ An"), ("Cờ thi đua của Bộ Công an", "Công an tỉnh Thanh Hóa")}
+
+
+def test_a_unit_that_leads_the_cluster_takes_part():
+    rec = record("Cụm thi đua các tỉnh Tây Bắc ký kết giao ước thi đua năm 2025. Tại hội nghị, UBND tỉnh Điện Biên "
+                 "đã bàn giao nhiệm vụ Cụm trưởng năm 2026 cho UBND tỉnh Lai Châu.")
+    assert ("UBND tỉnh Lai Châu", "Cụm trưởng", 2026) in [(r["unit"], r["role"], r["year"]) for r in rec["roles"]]
+    assert "UBND tỉnh Lai Châu" in rec["units"]

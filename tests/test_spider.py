@@ -219,7 +219,7 @@ def test_a_crawl_stopped_midway_resumes_from_its_jobdir(dev_articles_dir, tmp_pa
     db, jobdir = tmp_path / "crawl.db", tmp_path / "job"
     with MirrorServer(articles_dir=dev_articles_dir, scale=60, page_size=5) as mirror:
         articles = set(mirror.article_paths("bvpl"))
-        args = [str(THIDUA), "crawl", "--db", str(db), "--mirror-url", mirror.url, "--source", "mirror_bvpl",
+        args = [str(THIDUA), "crawl", "--json", "--db", str(db), "--mirror-url", mirror.url, "--source", "mirror_bvpl",
                 "--jobdir", str(jobdir)]
         slow = {**TEST_SCRAPY_SETTINGS, "DOWNLOAD_DELAY": 0.25, "RANDOMIZE_DOWNLOAD_DELAY": False,
                 "CONCURRENT_REQUESTS_PER_DOMAIN": 1}
@@ -229,8 +229,8 @@ def test_a_crawl_stopped_midway_resumes_from_its_jobdir(dev_articles_dir, tmp_pa
         while len(articles & set(mirror.requested())) < 6 and time.time() < deadline:
             time.sleep(0.1)
         proc.send_signal(signal.SIGINT)
-        _, err = proc.communicate(timeout=60)
-        first = json.loads(err.strip().splitlines()[-1])
+        out, _ = proc.communicate(timeout=60)
+        first = json.loads(out.strip().splitlines()[-1])
         assert first["finish_reason"] == "shutdown"
         assert 0 < first["new_articles"] < len(articles)
 

@@ -20,11 +20,11 @@ TABLES = ("pages", "articles", "article_versions", "events", "units", "officials
 
 def update(mirror_url: str, db, settings=None) -> dict:
     env = dict(os.environ, THIDUA_SCRAPY_SETTINGS=json.dumps({**TEST_SCRAPY_SETTINGS, **(settings or {})}))
-    proc = subprocess.run([str(THIDUA), "update", "--db", str(db), "--mirror-url", mirror_url,
+    proc = subprocess.run([str(THIDUA), "update", "--json", "--db", str(db), "--mirror-url", mirror_url,
                            "--source", "mirror_bvpl"], cwd=REPO, env=env, capture_output=True, text=True,
                           timeout=180)
     assert proc.returncode == 0, proc.stderr[-3000:]
-    return json.loads(proc.stderr.strip().splitlines()[-1])
+    return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
 def counts(db) -> dict:

@@ -159,8 +159,8 @@ def test_every_link_of_the_event_pages_clicked(page, hostile_server):
                 continue  # the database download
             link.click(timeout=5000, no_wait_after=True)
             _check(page, f"{event}: link {i}")
-        # the "original" link is not offered for the javascript: URL, kept for the http one
+        # the link to the original ("bài gốc") is not offered for the javascript: URL, kept for the http one
         page.goto(url, wait_until="load")
-        originals = page.locator("a", has_text="original")
+        originals = page.locator("a", has_text="bài gốc")
         title = page.locator("h1").first.inner_text()
         assert originals.count() == (0 if "javascript" in title else 1)

@@ -44,6 +44,59 @@ def _run_crawl(**kwargs) -> dict:
         raise click.UsageError(str(exc)) from None
 
 
+# --------------------------------------------------------------------------- quiet output
+# A person sees a progress bar and one summary line per stage on standard error; Scrapy's log
+# goes to a file (its path is printed) unless -v asks to see it live. --json prints the stages'
+# counts on standard output, for scripts.
+verbose_option = click.option("-v", "--verbose", is_flag=True,
+                              help="Show Scrapy's log live instead of writing it to a file.")
+json_option = click.option("--json", "as_json", is_flag=True,
+                           help="Print the counts as JSON on standard output (for scripts).")
+
+
+def _log_path(db_path: Path, stage: str) -> Path:
+    from datetime import datetime, timezone
+
+    logs = Path(db_path).resolve().parent / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    return logs / f"{stage}-{datetime.now(timezone.utc).strftime('%Y%m%d-%H%M%S')}.log"
+
+
+def _crawl_with_progress(verbose: bool, settings=None, **kwargs) -> dict:
+    """Crawl with Scrapy's log in a file (or live with -v), a progress bar, then one summary line."""
+    from thidua.progress import watch_pages
+
+    settings = dict(settings or {})
+    if not verbose:
+        log = _log_path(kwargs["db_path"], "crawl")
+        settings.update({"LOG_FILE": str(log), "LOG_FILE_APPEND": False})
+        click.echo(f"crawl: Scrapy's log is in {log} (-v shows it here)", err=True)
+    with watch_pages(kwargs["db_path"], "crawl", enabled=None if not (verbose or kwargs.get("redis_url")) else False):
+        stats = _run_crawl(settings=settings or None, **kwargs)
+    click.echo(_crawl_summary(stats), err=True)
+    return stats
+
+
+def _crawl_summary(stats: dict) -> str:
+    if "worker" in stats:  # a distributed crawler: its own share
+        return (f"crawl: {stats.get('pages', 0)} pages fetched ({stats.get('items', 0)} items sent to Redis), "
+                f"{stats.get('finish_reason')}")
+    return (f"crawl: {stats.get('pages') or 0} pages fetched ({stats.get('listing_pages') or 0} listings, "
+            f"{stats.get('article_pages') or 0} articles), {stats.get('new_articles') or 0} new, "
+            f"{stats.get('errors') or 0} errors (table crawl_errors), {stats.get('finish_reason')}")
+
+
+def _build_summary(stats: dict) -> str:
+    return (f"build: {stats['extracted']} pages extracted ({stats['relevant']} relevant), "
+            f"{stats.get('events', 0)} events in all, {stats['errors']} errors (table build_errors)"
+            + (f", {stats['superseded']} older versions skipped" if stats.get("superseded") else ""))
+
+
+def _print_json(stats: dict, as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps(stats, ensure_ascii=False))
+
+
 def extract_file(path: Path, max_bytes: Optional[int] = None, seconds: Optional[float] = None) -> dict:
     """One input file to one event record (id = the file's stem); InputError when it cannot be read.
 
@@ -138,18 +191,21 @@ def extract(paths, evidence, output, progress, max_mb, page_timeout):
               help="Base URL of a running offline mirror (for the mirror_* sources).")
 @click.option("--incremental", is_flag=True,
               help="Visit listings newest first and stop paging at a page of known articles.")
-def crawl(sources, db_path, max_pages, redis_url, jobdir, mirror_url, incremental):
+@verbose_option
+@json_option
+def crawl(sources, db_path, max_pages, redis_url, jobdir, mirror_url, incremental, verbose, as_json):
     """Crawl the configured sources and store the raw pages.
 
     Polite by default: robots.txt obeyed, AutoThrottle, at most 2 concurrent
-    requests per domain. A URL already stored is not fetched again. Prints
-    each source's health (also kept in the source_health table).
+    requests per domain. A URL already stored is not fetched again.
+    Shows progress and a summary, then each source's health (also kept in the
+    source_health table); Scrapy's log goes to logs/ beside the database.
     """
-    stats = _run_crawl(db_path=db_path, source_names=list(sources) or None, max_pages=max_pages,
-                       redis_url=redis_url, jobdir=jobdir, mirror_url=mirror_url, incremental=incremental)
+    stats = _crawl_with_progress(verbose, db_path=db_path, source_names=list(sources) or None, max_pages=max_pages,
+                                 redis_url=redis_url, jobdir=jobdir, mirror_url=mirror_url, incremental=incremental)
     if not redis_url:
         _report_health(db_path, stats.get("run_id"))
-    click.echo(json.dumps(stats, ensure_ascii=False), err=True)
+    _print_json(stats, as_json)
 
 
 def _report_health(db_path, run_id) -> list[dict]:
@@ -175,7 +231,8 @@ def _report_health(db_path, run_id) -> list[dict]:
                    "default: $THIDUA_REDIS_URL).")
 @click.option("--idle-timeout", type=float, default=5.0, show_default=True,
               help="Stop after the queue has been empty this many seconds.")
-def ingest(db_path, redis_url, idle_timeout):
+@json_option
+def ingest(db_path, redis_url, idle_timeout, as_json):
     """Write pages crawled by distributed crawlers (on Redis) into the knowledge base.
 
     The single writer of a distributed crawl: run one, with any number of
@@ -189,7 +246,9 @@ def ingest(db_path, redis_url, idle_timeout):
         stats = ingest_from_redis(db_path, redis_url, idle_timeout=idle_timeout)
     except RedisError as exc:  # refused, wrong password, unreachable: say so, without the password
         raise click.ClickException(f"Redis at {_without_password(redis_url)}: {exc}") from None
-    click.echo(json.dumps(stats, ensure_ascii=False), err=True)
+    click.echo("ingest: " + ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in stats.items()
+                                      if isinstance(v, (int, float)) and not isinstance(v, bool)), err=True)
+    _print_json(stats, as_json)
 
 
 def _without_password(url: str) -> str:
@@ -244,10 +303,8 @@ def _page_extractor(max_mb: float, page_timeout: float):
     return functools.partial(extract_page, max_bytes=int(max_mb * 1024 * 1024), seconds=page_timeout)
 
 
-def _build_summary(stats: dict) -> None:
-    """Print the build's figures; exit 1 when a page failed (a bug, recorded in build_errors)."""
-    click.echo(json.dumps(stats, ensure_ascii=False), err=True)
-    build_stats = stats.get("build", stats)
+def _exit_on_build_errors(build_stats: dict) -> None:
+    """Exit 1 when a page failed with an unexpected error (a bug, recorded in build_errors with its traceback)."""
     if build_stats.get("errors"):
         click.echo(f"error: {build_stats['errors']} pages failed with an unexpected error; see the build_errors "
                    "table for their tracebacks", err=True)
@@ -262,14 +319,16 @@ def _build_summary(stats: dict) -> None:
 @page_timeout_option
 @click.option("--reextract", is_flag=True,
               help="Extract every stored page again (by default only those extracted by an older extractor).")
-def build(db_path, jobs, progress, max_mb, page_timeout, reextract):
+@json_option
+def build(db_path, jobs, progress, max_mb, page_timeout, reextract, as_json):
     """Extract the stored pages not yet extracted and upsert them into the knowledge base.
 
     Running it again adds no duplicate rows; a page whose content changed is
     extracted again and its earlier version kept; so is every page extracted by
     an older version of the extractor. A page that fails with an
     unexpected error is recorded in build_errors (with its traceback), counted,
-    and makes the exit code 1; the other pages go on.
+    and makes the exit code 1; the other pages go on. Reports of one conference
+    become one event.
     """
     from kb.build import build as run_build
     from thidua.progress import bar
@@ -278,7 +337,9 @@ def build(db_path, jobs, progress, max_mb, page_timeout, reextract):
 
     stats = run_build(db_path, _page_extractor(max_mb, page_timeout), jobs=jobs, progress=bar("build", progress),
                       extractor_version=extractor_version(), reextract=reextract)
-    _build_summary(stats)
+    click.echo(_build_summary(stats), err=True)
+    _print_json(stats, as_json)
+    _exit_on_build_errors(stats)
 
 
 @cli.command()
@@ -292,7 +353,9 @@ def build(db_path, jobs, progress, max_mb, page_timeout, reextract):
 @click.option("--check", is_flag=True,
               help="Exit with status 1 when a source is flagged (blocked, markup changed, errors jumped, "
                    "nothing new for longer than usual): for cron to mail.")
-def update(sources, db_path, mirror_url, jobs, revisit_after, check):
+@verbose_option
+@json_option
+def update(sources, db_path, mirror_url, jobs, revisit_after, check, verbose, as_json):
     """Crawl, then build: fetch only what is new and extract only that.
 
     Listings are revisited newest first and paging stops at a page of known
@@ -302,15 +365,17 @@ def update(sources, db_path, mirror_url, jobs, revisit_after, check):
     from kb.build import build as run_build
 
     settings = {"THIDUA_REVISIT_AFTER": revisit_after} if revisit_after is not None else None
-    stats = {"crawl": _run_crawl(db_path=db_path, source_names=list(sources) or None, incremental=True,
-                                 mirror_url=mirror_url, settings=settings)}
+    stats = {"crawl": _crawl_with_progress(verbose, db_path=db_path, source_names=list(sources) or None,
+                                           incremental=True, mirror_url=mirror_url, settings=settings)}
     from extract.version import extractor_version
 
     stats["build"] = run_build(db_path, extract_page, jobs=jobs, extractor_version=extractor_version())
+    click.echo(_build_summary(stats["build"]), err=True)
     flagged = _report_health(db_path, stats["crawl"].get("run_id"))
     if check and flagged:
         click.echo(f"check: {len(flagged)} source(s) flagged: {', '.join(r['source'] for r in flagged)}", err=True)
-    _build_summary(stats)  # exits 1 when a page failed
+    _print_json(stats, as_json)
+    _exit_on_build_errors(stats["build"])
     if check and flagged:
         sys.exit(1)
 
@@ -451,11 +516,13 @@ def _check_serving() -> None:
 
 @cli.command()
 @db_option
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "jsonld"]), default="jsonl", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "jsonld", "events"]), default="jsonl",
+              show_default=True, help="jsonl: one record per article (the contract); events: one line per event "
+                                      "(reports of one conference merged), with its reports and their facts.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write here instead of standard output.")
 def export(db_path, fmt, output):
-    """Export the knowledge base's event records (jsonl: the EVENT_RECORD contract)."""
+    """Export the knowledge base's event records (jsonl: the EVENT_RECORD contract) or its merged events."""
     from kb.export import export as run_export
 
     if not db_path.exists():
@@ -473,10 +540,13 @@ def export(db_path, fmt, output):
 @click.option("--serve/--no-serve", default=True, show_default=True, help="Serve with Datasette at the end.")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8001, show_default=True, type=int)
-def demo(db_path, serve, host, port):
+@verbose_option
+def demo(db_path, serve, host, port, verbose):
     """Offline demo: start the bundled mirror, crawl it, build, then serve.
 
-    Ctrl-C stops everything; nothing is left running.
+    Shows progress and one summary per stage; Scrapy's log goes to logs/
+    beside the database (-v shows it live). Ctrl-C stops everything; nothing
+    is left running.
     """
     from crawler.mirror.server import MirrorServer
     from crawler.sources import mirror_source_names
@@ -486,13 +556,13 @@ def demo(db_path, serve, host, port):
         _check_serving()
     with MirrorServer() as mirror:
         click.echo(f"mirror: serving the offline sites at {mirror.url}", err=True)
-        stats = _run_crawl(db_path=db_path, source_names=mirror_source_names(), mirror_url=mirror.url)
+        stats = _crawl_with_progress(verbose, db_path=db_path, source_names=mirror_source_names(),
+                                     mirror_url=mirror.url)
         _report_health(db_path, stats.get("run_id"))
-        click.echo(f"crawl: {json.dumps(stats, ensure_ascii=False)}", err=True)
     from extract.version import extractor_version
 
     stats = run_build(db_path, extract_page, extractor_version=extractor_version())
-    click.echo(f"build: {json.dumps(stats, ensure_ascii=False)}", err=True)
+    click.echo(_build_summary(stats), err=True)
     if serve:
         from kb.serve import serve as run_serve
 

@@ -20,8 +20,14 @@ and ``datasette package`` can ship it with ``--plugins-dir kb/plugins`` alone.
   ``?_search=`` clause is written so that SQLite walks the page's sort index and stops at the
   page (see ``filters_from_request`` below) instead of sorting every match, and does not count
   the matches unless asked with ``?_count=1`` (``asgi_wrapper``).
-- The event page (``/thidua/events/<id>``) lists every fact of the event with
-  its evidence (template ``row-thidua-events.html``, variables from here).
+- The readers' pages (templates ``row-thidua-<table>.html``, variables from here): an event
+  (one per conference, kb/merge.py) with its reports and every fact with its evidence and
+  article; a unit, an official and a cluster with what the knowledge base knows of them.
+- Vietnamese for readers: column headings and form labels from metadata.yml (``plugins:
+  thidua-kb: labels, params``), event types in words in canned queries (``event_types``), the
+  search page's facets (``kb_facets``) and snippets (``kb_marked``); tables open without the
+  columns listed in ``hidden_columns`` (``?_all=1`` shows them).
+- ``accent_words(text, query)``: the query's words written as typed (the search ranks them first).
 """
 from __future__ import annotations
 
@@ -141,6 +147,16 @@ def _plain(text):
     return text.replace("<mark>", "‹mark›").replace("</mark>", "‹/mark›")
 
 
+def accent_words(text, query):
+    """How many words of the query occur in the text as typed (case aside, accents included): a text
+    written with the accents the reader typed ranks above one that matches only once folded."""
+    wanted = set(re.findall(r"\w+", unicodedata.normalize("NFC", str(query or "")).lower()))
+    if not wanted or not text:
+        return 0
+    words = set(re.findall(r"\w+", unicodedata.normalize("NFC", str(text)).lower()))
+    return len(wanted & words)
+
+
 # Memory-map the database (read-only): reading pages costs no system call or copy,
 # which is most of the time when a query visits thousands of rows of a 2 GB file. SQLite caps
 # it at its SQLITE_MAX_MMAP_SIZE (2 GB by default); beyond, the rest is read as usual.
@@ -167,6 +183,7 @@ def prepare_connection(conn):
     conn.create_function("unit_words", 1, unit_words, deterministic=True)
     conn.create_function("accent_snippet", 2, accent_snippet, deterministic=True)
     conn.create_function("accent_snippet", 3, accent_snippet, deterministic=True)
+    conn.create_function("accent_words", 2, accent_words, deterministic=True)
 
 
 # --------------------------------------------------------------------------- ?_search= on a table
@@ -217,11 +234,17 @@ def _search_without_count(query_string: bytes) -> bytes:
 
 @hookimpl
 def asgi_wrapper(datasette):
+    hidden = (datasette.plugin_config("thidua-kb") or {}).get("hidden_columns") or {}
+
     def wrap(app):
         async def searches_without_count(scope, receive, send):
             if scope.get("type") == "http" and scope.get("query_string"):
                 query_string = _search_without_count(scope["query_string"])
                 if query_string is not scope["query_string"]:
+                    scope = dict(scope, query_string=query_string)
+            if scope.get("type") == "http" and hidden:
+                query_string = _hide_columns(scope.get("path", ""), scope.get("query_string") or b"", hidden)
+                if query_string != (scope.get("query_string") or b""):
                     scope = dict(scope, query_string=query_string)
             await app(scope, receive, send)
         return searches_without_count
@@ -248,69 +271,325 @@ def render_cell(row, value, column, table, database, datasette):
         escaped = str(escape(value))
         return Markup(escaped.replace("&lt;mark&gt;", "<mark>").replace("&lt;/mark&gt;", "</mark>"))
     if column == "event_id" and table is None and database:  # canned query results: link to the event page
-        return Markup('<a href="{}">{}</a>').format(datasette.urls.row(database, "events", value), value)
+        return Markup('<a href="{}" title="{}">xem sự kiện</a>').format(
+            datasette.urls.row(database, "events", value), value)
+    if table is None and database and column in QUERY_LINKS:  # canned queries: a name links to its page
+        keys = row.keys() if hasattr(row, "keys") else []
+        for id_column, target in QUERY_LINKS[column]:
+            if id_column in keys and row[id_column]:
+                return Markup('<a href="{}">{}</a>').format(
+                    datasette.urls.row(database, target, str(row[id_column])), value)
+    if column in TYPE_COLUMNS and table is None and database and re.fullmatch(r"[a-z_]+", value):
+        async def type_name():
+            return (await _type_names(datasette, database)).get(value)
+        return type_name()
     return None
 
 
-# --------------------------------------------------------------------------- the event page
+# --------------------------------------------------------------------------- the readers' pages
+# Row pages of events, units, officials and clusters (templates row-thidua-<table>.html): the
+# queries below give their variables. An event is one conference (kb/merge.py); its facts hang
+# off its reports (event_reports), each fact with the article it comes from.
 EVENT_FACTS = """
+with reports as (select id, article_id, site from event_reports where event_id = :id)
 select 'official' as kind, ap.name || coalesce(', ' || ap.title, '') || coalesce(' — ' || u.name, '') as fact,
-       ap.role as note, ap.evidence_start as at, ap.evidence_sentence, ap.evidence_text
-from appearances ap left join units u on u.id = ap.unit_id where ap.event_id = :id
+       'officials' as ref_table, ap.official_id as ref_id, ap.role as note, ap.evidence_start as at,
+       ap.evidence_sentence, ap.evidence_text, r.article_id, r.site, null as award_page, null as award_name,
+       null as recipient
+from appearances ap join reports r on r.id = ap.event_id left join units u on u.id = ap.unit_id
 union all
-select 'unit', u.name, case when eu.surface != u.name then 'written “' || eu.surface || '”' end,
-       eu.evidence_start, eu.evidence_sentence, eu.evidence_text
-from event_units eu join units u on u.id = eu.unit_id where eu.event_id = :id
+select 'unit', u.name, 'units', u.id, case when eu.surface != u.name then 'viết “' || eu.surface || '”' end,
+       eu.evidence_start, eu.evidence_sentence, eu.evidence_text, r.article_id, r.site, null, null, null
+from event_units eu join reports r on r.id = eu.event_id join units u on u.id = eu.unit_id
 union all
 select 'award', aw.name || coalesce(' → ' || coalesce(u.name, o.name, aw.recipient), ''),
-       trim(coalesce(aw.status, '') || ' ' || coalesce(aw.year, '')), aw.evidence_start, aw.evidence_sentence,
-       aw.evidence_text
-from awards aw left join units u on u.id = aw.recipient_unit_id
-left join officials o on o.id = aw.recipient_official_id where aw.event_id = :id
+       case when u.id is not null then 'units' when o.id is not null then 'officials' end, coalesce(u.id, o.id),
+       trim(case aw.status when 'conferred' then 'đã trao' when 'proposed' then 'đề nghị' else '' end
+            || ' ' || coalesce(aw.year, '')), aw.evidence_start, aw.evidence_sentence,
+       aw.evidence_text, r.article_id, r.site, aw.event_id || ',' || aw.seq, aw.name,
+       coalesce(u.name, o.name, aw.recipient)
+from awards aw join reports r on r.id = aw.event_id left join units u on u.id = aw.recipient_unit_id
+left join officials o on o.id = aw.recipient_official_id
 union all
-select 'role', u.name || ': ' || r.role || coalesce(' ' || r.year, ''), c.name, r.evidence_start,
-       r.evidence_sentence, r.evidence_text
-from roles r join units u on u.id = r.unit_id left join clusters c on c.id = r.cluster_id where r.event_id = :id
+select 'role', u.name || ': ' || ro.role || coalesce(' ' || ro.year, ''), 'units', u.id, c.name, ro.evidence_start,
+       ro.evidence_sentence, ro.evidence_text, r.article_id, r.site, null, null, null
+from roles ro join reports r on r.id = ro.event_id join units u on u.id = ro.unit_id
+left join clusters c on c.id = ro.cluster_id
 union all
-select 'document', d.kind || ' ' || d.number, d.date, ed.evidence_start, ed.evidence_sentence, ed.evidence_text
-from event_documents ed join documents d on d.id = ed.document_id where ed.event_id = :id
-order by 4, 1
+select 'document', d.kind || ' ' || d.number, 'documents', d.id, d.date, ed.evidence_start, ed.evidence_sentence,
+       ed.evidence_text, r.article_id, r.site, null, null, null
+from event_documents ed join reports r on r.id = ed.event_id join documents d on d.id = ed.document_id
+order by 9, 6, 1
 """
 
 EVENT_SUMMARY = """
-select e.id, e.type, e.date, e.year, e.period, e.online, e.province, a.title, a.url, a.published, a.source,
-       a.id as article_id, c.name as cluster, c.scope as cluster_scope, c.id as cluster_id
+select e.id, e.type, t.name as type_name, e.types, e.date, e.year, e.period, e.online, e.province, e.reports,
+       a.title, a.url, a.published, a.source, a.id as article_id, c.name as cluster, c.scope as cluster_scope,
+       c.id as cluster_id
 from events e join articles a on a.id = e.article_id left join clusters c on c.id = e.cluster_id
+left join event_types t on t.id = e.type
 where e.id = :id
 """
+
+EVENT_REPORTS = """
+select r.id, r.article_id, r.site, r.published, r.date, r.type, t.name as type_name, r.title, a.url,
+       c.name as cluster, c.id as cluster_id,
+       (select u.name from roles ro join units u on u.id = ro.unit_id
+        where ro.event_id = r.id and ro.role like '%trưởng' order by ro.seq limit 1) as host
+from event_reports r join articles a on a.id = r.article_id left join event_types t on t.id = r.type
+left join clusters c on c.id = r.cluster_id
+where r.event_id = :id order by r.published, r.id
+"""
+
+FACT_KINDS = {"official": "cán bộ", "unit": "đơn vị", "award": "khen thưởng", "role": "vai trò", "document": "văn bản"}
+
+# The events of a unit: it took part, was awarded or held a role (through any report of the event).
+UNIT_EVENTS = """
+with mine as (
+  select r.event_id from event_units eu join event_reports r on r.id = eu.event_id where eu.unit_id = :id
+  union select r.event_id from awards aw join event_reports r on r.id = aw.event_id where aw.recipient_unit_id = :id
+  union select r.event_id from roles ro join event_reports r on r.id = ro.event_id where ro.unit_id = :id
+  union select r.event_id from appearances ap join event_reports r on r.id = ap.event_id where ap.unit_id = :id
+)
+select e.id, e.date, e.year, e.title, t.name as type_name, e.reports, c.name as cluster, c.id as cluster_id
+from events e join mine on mine.event_id = e.id left join event_types t on t.id = e.type
+left join clusters c on c.id = e.cluster_id
+order by coalesce(e.date, ''), e.id
+"""
+
+UNIT_PAGE = {
+    "aliases": "select alias from unit_aliases where unit_id = :id order by alias",
+    "clusters": """select m.year, c.id as cluster_id, c.name as cluster, c.scope, m.events from cluster_members m
+                   join clusters c on c.id = m.cluster_id where m.unit_id = :id order by m.year, c.name""",
+    "roles": """select ro.year, ro.role, c.id as cluster_id, c.name as cluster, r.event_id, ro.evidence_sentence,
+                       ro.evidence_text, r.article_id, r.site
+                from roles ro join event_reports r on r.id = ro.event_id left join clusters c on c.id = ro.cluster_id
+                where ro.unit_id = :id order by ro.year, ro.role desc, r.published""",
+    "awards": """select aw.year, aw.name, aw.status, r.event_id, aw.evidence_sentence, aw.evidence_text, r.article_id,
+                        r.site, aw.event_id || ',' || aw.seq as award_page
+                 from awards aw join event_reports r on r.id = aw.event_id
+                 where aw.recipient_unit_id = :id order by aw.year, aw.name""",
+    "officials": """select o.id, o.name, group_concat(distinct ap.title) as titles, count(*) as times,
+                           min(coalesce(r.date, r.published)) as first_seen, max(coalesce(r.date, r.published)) as last_seen
+                    from appearances ap join officials o on o.id = ap.official_id
+                    join event_reports r on r.id = ap.event_id
+                    where ap.unit_id = :id group by o.id order by first_seen, o.name""",
+    "events": UNIT_EVENTS,
+}
+
+OFFICIAL_PAGE = {
+    "official": """select o.id, o.name, u.id as unit_id, u.name as unit from officials o
+                   left join units u on u.id = o.unit_id where o.id = :id""",
+    "positions": """select p.title, u.id as unit_id, u.name as unit, p.first_seen, p.last_seen, p.appearances,
+                           p.evidence_sentence, p.evidence_text, p.evidence_article_id as article_id
+                    from positions p left join units u on u.id = p.unit_id
+                    where p.official_id = :id order by p.first_seen, p.title""",
+    "events": """select e.id, coalesce(e.date, r.published) as date, e.title, t.name as type_name, ap.title as position,
+                        ap.role, ap.evidence_sentence, ap.evidence_text, r.article_id, r.site, c.name as cluster,
+                        c.id as cluster_id
+                 from appearances ap join event_reports r on r.id = ap.event_id join events e on e.id = r.event_id
+                 left join event_types t on t.id = e.type left join clusters c on c.id = e.cluster_id
+                 where ap.official_id = :id order by date, e.id""",
+    "awards": """select aw.year, aw.name, aw.status, r.event_id, aw.evidence_sentence, aw.evidence_text, r.article_id,
+                        r.site, aw.event_id || ',' || aw.seq as award_page
+                 from awards aw join event_reports r on r.id = aw.event_id
+                 where aw.recipient_official_id = :id order by aw.year, aw.name""",
+}
+
+CLUSTER_PAGE = {
+    "members": """select m.year, u.id as unit_id, u.name as unit, m.events from cluster_members m
+                  join units u on u.id = m.unit_id where m.cluster_id = :id order by m.year, u.name""",
+    "leaders": """select ro.year, ro.role, u.id as unit_id, u.name as unit, r.event_id, ro.evidence_sentence,
+                         ro.evidence_text, r.article_id, r.site
+                  from roles ro join units u on u.id = ro.unit_id join event_reports r on r.id = ro.event_id
+                  where ro.cluster_id = :id order by ro.year, ro.role desc, u.name, r.published""",
+    "events": """select e.id, e.year, e.date, e.title, t.name as type_name, e.reports, e.sites
+                 from events e left join event_types t on t.id = e.type
+                 where e.cluster_id = :id and e.relevant = 1 order by e.year, coalesce(e.date, ''), e.id""",
+}
+
+
+def _by(rows, key):
+    """[(key value, [rows...])] in the rows' order."""
+    out: list = []
+    for r in rows:
+        if out and out[-1][0] == r[key]:
+            out[-1][1].append(r)
+        else:
+            out.append((r[key], [r]))
+    return out
+
+
+def _group_facts(rows):
+    """The same fact told by several reports: one row, with each report's evidence and article."""
+    grouped: dict = {}
+    for f in rows:
+        key = (f["kind"], f["ref_id"] or f["fact"], f["fact"])
+        g = grouped.setdefault(key, {**f, "kind_name": FACT_KINDS.get(f["kind"], f["kind"]), "notes": [],
+                                     "sources": []})
+        if f["note"] and f["note"] not in g["notes"]:
+            g["notes"].append(f["note"])
+        g["sources"].append({"evidence": f["evidence"], "article_id": f["article_id"], "site": f["site"]})
+    order = list(FACT_KINDS)
+    return sorted(grouped.values(), key=lambda g: order.index(g["kind"]) if g["kind"] in order else len(order))
+
+
+def _told(rows, keys, joined=()):
+    """Rows of one fact told by several reports (same values of ``keys``) as one, with each report's
+    evidence, article and event in ``sources`` and the distinct values of the ``joined`` columns
+    joined; in the order of their first row."""
+    grouped: dict = {}
+    for r in rows:
+        g = grouped.setdefault(tuple(r[k] for k in keys), {**r, "sources": [], **{c: [] for c in joined}})
+        g["sources"].append({"evidence": r.get("evidence"), "article_id": r.get("article_id"), "site": r.get("site"),
+                             "event_id": r.get("event_id")})
+        for c in joined:
+            if r.get(c) and r[c] not in g[c]:
+                g[c].append(r[c])
+    return [{**g, **{c: ", ".join(g[c]) for c in joined}} for g in grouped.values()]
+
+
+def _with_evidence(rows):
+    return [{**r, "evidence": highlight(r["evidence_sentence"], r["evidence_text"]) if r.get("evidence_sentence")
+             else None} for r in rows]
+
+
+async def _query(db, sql, params) -> list[dict]:
+    return [dict(r) for r in (await db.execute(sql, params)).rows]
+
+
+async def _page_vars(datasette, database, table, pk) -> dict:
+    db = datasette.get_database(database)
+    params = {"id": pk}
+    if table == "events":
+        summary = (await db.execute(EVENT_SUMMARY, params)).first()
+        facts = _group_facts(_with_evidence(await _query(db, EVENT_FACTS, params)))
+        reports = await _query(db, EVENT_REPORTS, params)
+        differ = {k: sorted({r[k] for r in reports if r[k]}) for k in ("date", "type_name", "host", "cluster")}
+        return {"event_summary": dict(summary) if summary else None, "event_facts": facts, "event_reports": reports,
+                "event_differ": {k: v for k, v in differ.items() if len(v) > 1}}
+    if table == "units":
+        out = {k: await _query(db, sql, params) for k, sql in UNIT_PAGE.items()}
+        return {"unit_page": {
+            "aliases": [r["alias"] for r in out["aliases"]], "clusters": _by(out["clusters"], "year"),
+            "roles": _told(_with_evidence(out["roles"]), ("year", "role", "cluster_id")),
+            "awards": _told(_with_evidence(out["awards"]), ("year", "name", "status", "event_id")),
+            "officials": out["officials"], "events": out["events"],
+            "feed": datasette.urls.database(database) + "/feed_unit.atom?unit_id=" + pk}}
+    if table == "officials":
+        out = {k: await _query(db, sql, params) for k, sql in OFFICIAL_PAGE.items()}
+        return {"official_page": {
+            "official": out["official"][0] if out["official"] else None,
+            "positions": _with_evidence(out["positions"]),
+            "events": _told(_with_evidence(out["events"]), ("id", "position"), joined=("role",)),
+            "awards": _told(_with_evidence(out["awards"]), ("year", "name", "status", "event_id"))}}
+    if table == "clusters":
+        out = {k: await _query(db, sql, params) for k, sql in CLUSTER_PAGE.items()}
+        return {"cluster_page": {
+            "members": _by(out["members"], "year"),
+            "leaders": _told(_with_evidence(out["leaders"]), ("year", "role", "unit_id")),
+            "events": _by(out["events"], "year"),
+            "feed": datasette.urls.database(database) + "/feed_cluster.atom?cluster_id=" + pk}}
+    return {}
+
+
+PAGES = ("events", "units", "officials", "clusters")
+
+
+def facet_counts(rows, key):
+    """[(value, count)] of a result column, most frequent first (the search page's facets)."""
+    counts: dict = {}
+    for r in rows:
+        value = r[key]
+        if value not in (None, ""):
+            counts[value] = counts.get(value, 0) + 1
+    return sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))
+
+
+def marked(snippet) -> Markup:
+    """A snippet (accent_snippet) escaped, its <mark> tags kept."""
+    escaped = str(escape(snippet or ""))
+    return Markup(escaped.replace("&lt;mark&gt;", "<mark>").replace("&lt;/mark&gt;", "</mark>"))
+
+
+@hookimpl
+def prepare_jinja2_environment(env):
+    env.filters["kb_facets"] = facet_counts
+    env.filters["kb_marked"] = marked
 
 
 @hookimpl
 def extra_template_vars(template, database, table, view_name, request, datasette):
-    if view_name != "row" or table != "events" or request is None:
-        return {}
+    config = datasette.plugin_config("thidua-kb") or {}
+    labels = {"column_labels": config.get("labels") or {}, "param_labels": config.get("params") or {}}
+    if view_name == "table" and request is not None:
+        hidden = (config.get("hidden_columns") or {}).get(table)
+        if hidden and request.args.getlist("_nocol") == hidden:  # hidden by asgi_wrapper, not by the reader
+            from urllib.parse import urlencode
 
-    async def event_vars():
-        pks = request.url_vars.get("pks", "")
+            args = [(k, v) for k in request.args.keys() if k != "_nocol" for v in request.args.getlist(k)]
+            labels["hidden_by_default"] = request.path + "?" + urlencode(args + [("_all", "1")])
+    if view_name != "row" or table not in PAGES or request is None:
+        return labels
+
+    async def page_vars():
         from datasette.utils import tilde_decode
 
-        event = tilde_decode(pks)
-        db = datasette.get_database(database)
-        summary = (await db.execute(EVENT_SUMMARY, {"id": event})).first()
-        facts = [
-            {"kind": r["kind"], "fact": r["fact"], "note": r["note"],
-             "evidence": highlight(r["evidence_sentence"], r["evidence_text"]) if r["evidence_sentence"] else None}
-            for r in (await db.execute(EVENT_FACTS, {"id": event})).rows
-        ]
-        return {"event_summary": dict(summary) if summary else None, "event_facts": facts}
+        return {**labels, **await _page_vars(datasette, database, table, tilde_decode(request.url_vars.get("pks", "")))}
 
-    return event_vars
+    return page_vars
+
+
+# --------------------------------------------------------------------------- event types in words
+_TYPE_NAMES: dict = {}  # database name -> {code: name}, read from event_types once
+
+
+async def _type_names(datasette, database) -> dict:
+    if database not in _TYPE_NAMES:
+        try:
+            rows = (await datasette.get_database(database).execute("select id, name from event_types")).rows
+            _TYPE_NAMES[database] = {r["id"]: r["name"] for r in rows}
+        except Exception:  # a database without the table
+            _TYPE_NAMES[database] = {}
+    return _TYPE_NAMES[database]
+
+
+TYPE_COLUMNS = ("type", "event", "what")  # canned queries' columns holding a type code
+
+# Canned queries' columns naming a unit, cluster, official or award: (id column, table) to link them
+# with; the id columns themselves are hidden on query pages (PAGE_CSS).
+QUERY_LINKS = {
+    "unit": [("unit_id", "units")], "cluster": [("cluster_id", "clusters")], "name": [("official_id", "officials")],
+    "recipient": [("recipient_unit_id", "units"), ("recipient_official_id", "officials")],
+    "award": [("award_page", "awards")],
+}
+
+
+# --------------------------------------------------------------------------- tables that fit a screen
+# Columns listed in metadata.yml (plugins: thidua-kb: hidden_columns) are left out of a table's HTML
+# page unless the URL chooses columns itself (?_col=, ?_nocol=) or asks for all of them (?_all=1).
+def _hide_columns(path: str, query_string: bytes, hidden: dict) -> bytes:
+    parts = [p for p in path.split("/") if p]
+    if len(parts) != 2 or "." in parts[1]:
+        return query_string
+    from urllib.parse import unquote
+
+    columns = hidden.get(unquote(parts[1]))
+    keys = [part.split(b"=", 1)[0] for part in query_string.split(b"&") if part]
+    if b"_all" in keys:
+        return b"&".join(p for p in query_string.split(b"&") if p and p.split(b"=", 1)[0] != b"_all")
+    if not columns or b"_col" in keys or b"_nocol" in keys:
+        return query_string
+    extra = b"&".join(b"_nocol=" + c.encode() for c in columns)
+    return query_string + b"&" + extra if query_string else extra
 
 
 # --------------------------------------------------------------------------- every page: style, offline map
 PAGE_CSS = """
 mark { background: #fff176; padding: 0 2px; }
 th.col-evidence_text, td.col-evidence_text { display: none; }  /* it is the <mark> of evidence_sentence */
+body.query .col-unit_id, body.query .col-cluster_id, body.query .col-official_id, body.query .col-award_page,
+body.query .col-recipient_unit_id, body.query .col-recipient_official_id { display: none; }  /* links' ids */
 td.col-evidence_sentence, td.col-snippet { min-width: 22em; }
 form.kb-search { margin: 1em 0; }
 form.kb-search label { font-weight: bold; margin-right: 0.5em; }
