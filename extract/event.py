@@ -190,6 +190,10 @@ def main_cluster(doc: Document, article: Article, clusters: list[dict], lay=None
             return next(c for c in clusters if c["name"] == best)
         return top
     best = max(counts, key=lambda n: (counts[n], -min(c["start"] for c in clusters if c["name"] == n)))
+    if all(not doc.text[c["start"]:c["start"] + 1].isupper() for c in clusters if c["name"] == best):
+        # a cluster named only in passing, in lower case, in the body and never in the title or
+        # the lead ("các cơ quan khác trong khối nội chính"): the article's event is not its
+        return None
     return next(c for c in clusters if c["name"] == best)
 
 
