@@ -15,7 +15,8 @@ from . import dates
 from ._data import load
 from .article import layout
 from .model import Article
-from .text import Document, fold_keep_length
+from .normalize import fold_keep_length
+from .text import Document
 
 _YEAR = re.compile(r"\bnam\s+((?:19|20)\d\d)\b")
 _WHOLE_YEAR = re.compile(r"năm\s+((?:19|20)\d\d)")

@@ -27,7 +27,8 @@ from typing import Optional
 
 from ._data import load
 from .gazetteer import capitalised_run, district_kind, is_central_city, match_province, phrase_pattern
-from .text import Document, fold
+from .normalize import fold
+from .text import Document
 
 _PROC = (r"(?P<proc>Viện\s+[Kk]iểm\s+[Ss]át\s+[Nn]hân(?:\s+[Dd]ân)?(?:\s+tối\s+cao)?|Viện\s+KSND(?:TC)?\b"
          r"|V[KL]S(?:ND|DN)(?:TC)?\b|VKS\s+[Nn]hân\s+[Dd]ân|Viện\s+[Kk]iểm\s+[Ss]át(?!\s+[Qq]uân))")
