@@ -207,6 +207,17 @@ def _scope_of(main: Optional[dict], clusters: list[dict]) -> Optional[str]:
     return scopes.most_common(1)[0][0] if scopes else None
 
 
+def role_years(event: dict, year: Optional[int]) -> tuple[Optional[int], Optional[int]]:
+    """The years of a cluster's roles when the article does not say: (held, elected). A year's
+    review ("tổng kết năm 2025", held in March 2026) is led by that year's leader and elects the
+    next year's; another event's roles are of its own year."""
+    if event.get("type") == "tong_ket":
+        whole = _WHOLE_YEAR.fullmatch(event.get("period") or "")
+        if whole:
+            return int(whole.group(1)), int(whole.group(1)) + 1
+    return year, year
+
+
 def article_year(doc: Document, article: Article, event: dict) -> Optional[int]:
     """The year the article speaks of: the event's, else the period's, else the publication's."""
     if event.get("date"):
