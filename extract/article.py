@@ -17,7 +17,7 @@ from urllib.parse import urlparse
 from . import dates
 from ._data import load
 from .model import Article
-from .text import fold_keep_length
+from .normalize import fold_keep_length
 
 _DECLARED_CHARSET = re.compile(
     rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)|<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""",

@@ -19,7 +19,8 @@ from typing import Optional
 
 from ._data import load
 from .gazetteer import Phrases, PhraseHits
-from .text import Document, fold
+from .normalize import fold
+from .text import Document
 from .units import TITLE_BEFORE, Mention, trailer_start, sentence_bounds, Index
 
 # what stands between an award and its recipients: "(năm 2024), cho", "của Chủ tịch nước tặng"

@@ -11,7 +11,7 @@ from functools import lru_cache
 from typing import Optional
 
 from ._data import load
-from .text import fold_keep_length
+from .normalize import fold_keep_length
 
 
 @lru_cache(maxsize=1)

@@ -30,7 +30,7 @@ import re
 import sys
 from typing import Callable, Iterable, Optional
 
-from .text import fold
+from .normalize import fold
 
 LIST_FIELDS = ("units", "officials", "officials+title", "officials+unit", "awards", "roles", "documents")
 EVENT_FIELDS = ("type", "date", "cluster")

@@ -15,7 +15,8 @@ from . import dates
 from ._data import load
 from .article import layout
 from .model import Article
-from .text import Document, fold_keep_length
+from .normalize import fold_keep_length
+from .text import Document
 
 _YEAR = re.compile(r"\bnam\s+((?:19|20)\d\d)\b")
 _WHOLE_YEAR = re.compile(r"năm\s+((?:19|20)\d\d)")
@@ -190,6 +191,10 @@ def main_cluster(doc: Document, article: Article, clusters: list[dict], lay=None
             return next(c for c in clusters if c["name"] == best)
         return top
     best = max(counts, key=lambda n: (counts[n], -min(c["start"] for c in clusters if c["name"] == n)))
+    if all(not doc.text[c["start"]:c["start"] + 1].isupper() for c in clusters if c["name"] == best):
+        # a cluster named only in passing, in lower case, in the body and never in the title or
+        # the lead ("các cơ quan khác trong khối nội chính"): the article's event is not its
+        return None
     return next(c for c in clusters if c["name"] == best)
 
 
@@ -200,6 +205,17 @@ def _scope_of(main: Optional[dict], clusters: list[dict]) -> Optional[str]:
         return main["scope"]
     scopes = Counter(c["scope"] for c in clusters if c["name"] == main["name"] and c.get("scope"))
     return scopes.most_common(1)[0][0] if scopes else None
+
+
+def role_years(event: dict, year: Optional[int]) -> tuple[Optional[int], Optional[int]]:
+    """The years of a cluster's roles when the article does not say: (held, elected). A year's
+    review ("tổng kết năm 2025", held in March 2026) is led by that year's leader and elects the
+    next year's; another event's roles are of its own year."""
+    if event.get("type") == "tong_ket":
+        whole = _WHOLE_YEAR.fullmatch(event.get("period") or "")
+        if whole:
+            return int(whole.group(1)), int(whole.group(1)) + 1
+    return year, year
 
 
 def article_year(doc: Document, article: Article, event: dict) -> Optional[int]:

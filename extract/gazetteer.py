@@ -17,7 +17,7 @@ from typing import Optional
 from . import places
 from ._data import load
 from .places import Province
-from .text import fold
+from .normalize import fold
 
 
 def provinces() -> dict[str, Province]:
@@ -142,7 +142,7 @@ def _phrase_matcher():
 
 def phrase_key(text: str) -> str:
     """The key of a phrase as the matcher sees it: folded words, one space between."""
-    from .text import fold_keep_length
+    from .normalize import fold_keep_length
     return " ".join(fold_keep_length(text).split())
 
 

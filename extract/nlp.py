@@ -24,7 +24,7 @@ import re
 from functools import lru_cache
 from typing import Iterable, Optional
 
-from .text import fold_keep_length
+from .normalize import fold_keep_length
 
 
 @lru_cache(maxsize=1)

@@ -20,7 +20,8 @@ from typing import Optional
 
 from ._data import load
 from .gazetteer import Phrases, PhraseHits, capitalised_run, name_words, phrase_key
-from .text import Document, fold
+from .normalize import fold
+from .text import Document
 from .units import Mention, quote_spans, trailer_start, sentence_bounds, Index
 
 _SEP = re.compile(r"\s*[,\-–—]\s*")

@@ -53,7 +53,7 @@ def extract_record(article: Article, record_id: str) -> dict:
     mentions = units.read_mentions(doc)
     phrases = gazetteer.find_phrases(doc)
     found_officials = officials.find_officials(doc, mentions, phrases)
-    found_roles = roles.find_roles(doc, mentions, found_clusters, year)
+    found_roles = roles.find_roles(doc, mentions, found_clusters, *event.role_years(ev, year))
     return make_record(
         record_id,
         article,

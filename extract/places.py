@@ -16,7 +16,7 @@ from importlib import resources
 from typing import Optional
 
 from ._data import load
-from .text import fold
+from .normalize import fold
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,8 @@ from functools import lru_cache
 from ._data import load
 from .article import layout
 from .model import Article
-from .text import Document, fold_keep_length
+from .normalize import fold_keep_length
+from .text import Document
 
 # Vietnamese is written with diacritics; text without any is not an article of the genre.
 _VIETNAMESE = re.compile(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", re.I)

@@ -40,6 +40,8 @@ _HANDED_TO = re.compile(r"[^;.]{0,60}?\bcho\s+$")
 _PERSON_DESC = re.compile(r"^[^;.]{0,120}$")
 _YEAR_AFTER = re.compile(r"(?:\s*(?:cum|khoi)(?:\s+thi\s+dua)?(?:\s+so)?\s*[\w]+)?[^;.]{0,40}?\bnam\s+(\d{4})")
 _YEAR = re.compile(r"\bnam\s+(\d{4})\b")
+# an election or a hand-over gives the role for the year to come ("bầu Công an tỉnh X làm Cụm trưởng")
+_ELECTED = re.compile(r"\b(?:bau|ban\s+giao|de\s+cu|suy\s+ton|thong\s+nhat\s+chon|lua\s+chon|gioi\s+thieu)\b")
 # A person's name between a unit and a role: "Viện trưởng VKSND tỉnh X Nguyễn Văn A, Cụm trưởng"
 _NAME_GAP = re.compile(r"\s+(?:[A-ZĐÀ-Ỹ][^\W\d_]*\s){1,3}[A-ZĐÀ-Ỹ][^\W\d_]*\s*[,\-–]\s*")
 
@@ -76,8 +78,11 @@ def _cluster_name(clusters: list[dict], pos: int, default: Optional[str]) -> Opt
     return default
 
 
-def find_roles(doc: Document, mentions: list[Mention], clusters: list[dict], year: Optional[int]) -> list[dict]:
-    """Cluster leadership by year (``mentions``: every unit mention, :func:`extract.units.read_mentions`)."""
+def find_roles(doc: Document, mentions: list[Mention], clusters: list[dict], year: Optional[int],
+               elected_year: Optional[int] = None) -> list[dict]:
+    """Cluster leadership by year (``mentions``: every unit mention, :func:`extract.units.read_mentions`).
+    A role written without its year is held in ``year``, or, when the unit is elected or handed the
+    role, in ``elected_year`` (:func:`extract.event.role_years`)."""
     t, f = doc.text, doc.folded
     if not t.strip():
         return []
@@ -139,7 +144,9 @@ def find_roles(doc: Document, mentions: list[Mention], clusters: list[dict], yea
             yr = coordinated
         else:
             years = _YEAR.findall(f, clause0, min(rm.start(), unit.start))
-            yr = int(years[-1]) if years else year
+            elected = elected_year is not None and _ELECTED.search(f, max(clause0, min(rm.start(), unit.start) - 60),
+                                                                    rm.start())
+            yr = int(years[-1]) if years else (elected_year if elected else year)
         cluster = _cluster_name(clusters or [], rm.end() + 1, main)
         key = (unit.name, role, yr)
         if key in seen:

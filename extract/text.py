@@ -7,17 +7,16 @@ from __future__ import annotations
 
 import bisect
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Iterator
 
 from .model import Evidence
+from .normalize import fold_keep_length, normalize
 
 # Abbreviations that end with a dot but do not end a sentence ("TP. Hồ Chí Minh").
 _NO_BREAK_BEFORE = re.compile(r"(?:\b(?:TP|Tp|tp|ThS|TS|PGS|GS|Q|P|TT|Th\.S|Đ/c|đ/c|St|Mr|Ms|Dr)|\b[A-ZĐ])\.$")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’)]*\s+(?=[\"“(\-–]*[A-ZĐÀ-Ỹ0-9])")
-_HORIZONTAL_SPACE = re.compile(r"[ \t\f\v]{2,}|[\t\f\v]")
 _TOKEN = re.compile(r"\w+(?:[./-]\w+)*|[^\w\s]", re.UNICODE)
 
 
@@ -32,45 +31,6 @@ def _split_sentences(line: str):
     except ImportError:  # pragma: no cover - a project dependency
         return None
     return sent_tokenize(line)
-
-
-def normalize(text: str) -> str:
-    """NFC, unified spaces and line ends; offsets are into this form."""
-    text = unicodedata.normalize("NFC", text)
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ").replace("\u200b", "")
-    # Runs of spaces and tabs are one space: a phrase ("Phó  Viện trưởng") is one phrase
-    # however it was typed, and every offset points into this text anyway.
-    return _HORIZONTAL_SPACE.sub(" ", text)
-
-
-def fold(text: str) -> str:
-    """Accent- and case-insensitive key: "Đồng Tháp" -> "dong thap" (đ folded too)."""
-    text = unicodedata.normalize("NFD", text)
-    text = "".join(c for c in text if unicodedata.category(c) != "Mn")
-    return text.replace("đ", "d").replace("Đ", "D").lower()
-
-
-def _fold_table() -> dict[int, str]:
-    # Every precomposed Latin letter Vietnamese uses, mapped to its bare lower-case base.
-    table = {}
-    for code in list(range(0x41, 0x5B)) + list(range(0xC0, 0x250)) + list(range(0x1E00, 0x1F00)):
-        ch = chr(code)
-        base = unicodedata.normalize("NFD", ch)[0]
-        if base in "đĐ":
-            base = "d"
-        low = base.lower()
-        if len(low) == 1 and low != ch:
-            table[code] = low
-    table[ord("Đ")] = table[ord("đ")] = "d"
-    return table
-
-
-_FOLD_TABLE = _fold_table()
-
-
-def fold_keep_length(text: str) -> str:
-    """Like :func:`fold` but one output character per input character (offsets stay valid)."""
-    return text.translate(_FOLD_TABLE)
 
 
 @dataclass(frozen=True)

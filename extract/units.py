@@ -27,7 +27,8 @@ from typing import Optional
 
 from ._data import load
 from .gazetteer import capitalised_run, district_kind, is_central_city, match_province, phrase_pattern
-from .text import Document, fold
+from .normalize import fold
+from .text import Document
 
 _PROC = (r"(?P<proc>Viện\s+[Kk]iểm\s+[Ss]át\s+[Nn]hân(?:\s+[Dd]ân)?(?:\s+tối\s+cao)?|Viện\s+KSND(?:TC)?\b"
          r"|V[KL]S(?:ND|DN)(?:TC)?\b|VKS\s+[Nn]hân\s+[Dd]ân|Viện\s+[Kk]iểm\s+[Ss]át(?!\s+[Qq]uân))")
@@ -683,7 +684,8 @@ def _attach_parents(doc: Document, ms: list[Mention]) -> list[Mention]:
             # a department of a national body: "Thanh tra Bộ Tư pháp", "Vụ II Thanh tra Chính phủ",
             # "Ban Thi đua - Khen thưởng Thanh tra Chính phủ"
             m.name = f"{m.prefix} {nxt.name}"
-            m.end, m.level, m.bare = nxt.end, None, None
+            close = re.compile(r"\s*\)").match(t, nxt.end) if "(" in t[m.end:nxt.start] else None
+            m.end, m.level, m.bare = (close.end() if close else nxt.end), None, None
             m.extra["parent"] = nxt.name
             m.extra["needs_person"] = False
             skip.add(i + 1)

@@ -140,3 +140,10 @@ def test_a_unit_that_leads_the_cluster_takes_part():
                  "đã bàn giao nhiệm vụ Cụm trưởng năm 2026 cho UBND tỉnh Lai Châu.")
     assert ("UBND tỉnh Lai Châu", "Cụm trưởng", 2026) in [(r["unit"], r["role"], r["year"]) for r in rec["roles"]]
     assert "UBND tỉnh Lai Châu" in rec["units"]
+
+
+def test_a_years_review_is_led_by_that_years_leader_and_elects_the_next():
+    rec = record("Chiều 13/3/2026, Cục Đầu tư nước ngoài (Bộ Tài chính), Trưởng Khối thi đua số 5, tổ chức hội nghị "
+                 "tổng kết công tác thi đua năm 2025. Hội nghị đã bầu Cục Quản lý nợ (Bộ Tài chính) làm Khối trưởng.")
+    assert [(r["unit"], r["role"], r["year"]) for r in rec["roles"]] == [
+        ("Cục Đầu tư nước ngoài Bộ Tài chính", "Khối trưởng", 2025), ("Cục Quản lý nợ Bộ Tài chính", "Khối trưởng", 2026)]
