@@ -77,14 +77,17 @@ def _department_rules() -> list[tuple[str, str, list[list[str]]]]:
 
 
 def _named_department(s: str) -> Optional[str]:
-    """"Vụ Thực hành quyền công tố và kiểm sát xét xử hình sự" -> "Vụ 7 VKSND tối cao" (by its key words).
-
-    Only for a bare department name or one of the Supreme Procuracy: "Cục Thi hành án
-    dân sự tỉnh X" or "Vụ Pháp chế Bộ Tư pháp" belong to other bodies.
+    """"Vụ Thực hành quyền công tố và kiểm sát xét xử hình sự VKSND tối cao" -> "Vụ 7 VKSND tối cao"
+    (by its key words, extract/data/departments.yml). Only for a department of the Supreme
+    Procuracy named as such: "Cục Thi hành án dân sự tỉnh X" or "Vụ Pháp chế Bộ Tư pháp" belong
+    to other bodies, and a bare "Vụ Pháp chế" is placed by the extractor, which reads the article.
     """
     key = fold_key(s)
-    if key.endswith(" vksnd toi cao"):
-        key = key[: -len(" vksnd toi cao")]
+    if not key.endswith(" vksnd toi cao"):
+        # a department written without its parent is the extractor's to place: "Vụ Pháp chế" of an
+        # inspectorate's article is not the procuracy's Vụ 14 (extract/units.py decides by context)
+        return None
+    key = key[: -len(" vksnd toi cao")]
     head = key.split(" ", 1)[0]
     # places and other bodies, case-sensitive: "Bộ Tư pháp" is a ministry, "cán bộ" is not
     if head not in ("vu", "cuc") or re.search(r"\d", key) or \

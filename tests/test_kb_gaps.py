@@ -41,10 +41,12 @@ def test_units_and_officials_no_longer_mentioned_are_removed(tmp_path):
 
 
 def test_named_departments_resolve_to_their_number():
-    assert canonical_unit_name("Vụ Thực hành quyền công tố và kiểm sát xét xử hình sự") == "Vụ 7 VKSND tối cao"
+    assert canonical_unit_name("Vụ Thực hành quyền công tố và kiểm sát xét xử hình sự VKSND tối cao") == "Vụ 7 VKSND tối cao"
     assert canonical_unit_name("Vụ Thi đua - Khen thưởng VKSND tối cao") == "Vụ 16 VKSND tối cao"
-    assert canonical_unit_name("Vụ Tổ chức cán bộ") == "Vụ 15 VKSND tối cao"
-    assert canonical_unit_name("Cục Thống kê tội phạm và Công nghệ thông tin") == "Cục 2 VKSND tối cao"
+    assert canonical_unit_name("Cục Thống kê tội phạm và Công nghệ thông tin VKSND tối cao") == "Cục 2 VKSND tối cao"
+    # a named department written without its parent is the extractor's to place, by the article:
+    # "Vụ Tổ chức cán bộ" of an inspectorate's article is not the procuracy's Vụ 15
+    assert canonical_unit_name("Vụ Tổ chức cán bộ") == "Vụ Tổ chức cán bộ"
     # other bodies' departments are left alone
     assert canonical_unit_name("Cục Thi hành án dân sự tỉnh Long An") == "Cục Thi hành án dân sự tỉnh Long An"
     assert canonical_unit_name("Vụ Pháp chế Bộ Tư pháp") == "Vụ Pháp chế Bộ Tư pháp"

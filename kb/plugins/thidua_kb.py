@@ -3,8 +3,9 @@
 Self-contained (imports nothing from this project) so that ``datasette publish``
 and ``datasette package`` can ship it with ``--plugins-dir kb/plugins`` alone.
 
-- SQL function ``fold(text)``: lower case, no diacritics, đ -> d (the same folding
-  as the ``*_folded`` columns, kb/fold.py), so canned queries fold their parameters.
+- SQL function ``fold(text)``: lower case, no diacritics, đ -> d, so canned queries fold their
+  parameters. A copy of :func:`extract.normalize.fold` (the folding of the ``*_folded`` columns),
+  because this file ships alone; ``tests/test_normalize.py`` checks that the two agree.
 - SQL function ``fts_terms(text)``: a folded FTS5 query of quoted terms
   ("Bắc Giang" -> '"bac" "giang"'): every word must occur, any column, any accent.
 - SQL function ``has_words(text, query)``: every word of the query is a word of
