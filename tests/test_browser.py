@@ -12,17 +12,14 @@ from __future__ import annotations
 
 import os
 import re
-import signal
 import socket
-import subprocess
-import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
 from kb_fixtures import built_rich_db
+from servers import free_port, serve
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -36,45 +33,12 @@ if not os.path.exists(CHROMIUM):
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright (pip) is not installed")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_until_up(url: str, proc: subprocess.Popen, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while True:
-        if proc.poll() is not None:
-            raise RuntimeError(f"thidua serve exited with {proc.returncode}: {proc.stderr.read().decode()[-2000:]}")
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except OSError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.2)
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     db_path = built_rich_db(tmp_path_factory.mktemp("kb"))
-    port = _free_port()
-    proc = subprocess.Popen([str(ROOT / ".venv" / "bin" / "thidua"), "serve", "--db", str(db_path),
-                             "--host", "127.0.0.1", "--port", str(port)],
-                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_up(f"{base}/-/versions.json", proc)
+    port = free_port()
+    with serve(db_path, port) as base:
         yield base
-    finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(timeout=15)
-        finally:
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait()
     with pytest.raises(ConnectionRefusedError):  # no leftovers: nothing listens any more
         socket.create_connection(("127.0.0.1", port), timeout=2).close()
 

@@ -8,14 +8,14 @@ cluster's feed. Screenshots go to test-artifacts/demo-*.png (the README's are co
 from __future__ import annotations
 
 import re
-import signal
 import subprocess
 import sys
 import urllib.request
 
 import pytest
 
-from test_browser import ARTIFACTS, CHROMIUM, ROOT, Browser, _free_port, _wait_until_up, sync_api
+from servers import serve
+from test_browser import ARTIFACTS, CHROMIUM, ROOT, Browser, sync_api
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -26,22 +26,8 @@ def demo_server(tmp_path_factory):
     built = subprocess.run([sys.executable, "-m", "thidua.cli", "demo", "--no-serve", "--db", str(db)],
                            cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert built.returncode == 0, built.stderr[-2000:]
-    port = _free_port()
-    proc = subprocess.Popen([str(ROOT / ".venv" / "bin" / "thidua"), "serve", "--db", str(db),
-                             "--host", "127.0.0.1", "--port", str(port)],
-                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_up(f"{base}/-/versions.json", proc)
+    with serve(db) as base:
         yield base
-    finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(timeout=15)
-        finally:
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait()
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,6 @@ Cụm 6's next conferences) and read through Datasette in-process.
 """
 from __future__ import annotations
 
-import asyncio
 import re
 import sqlite3
 from html import unescape
@@ -13,23 +12,13 @@ from html import unescape
 import feedparser
 import pytest
 
-from kb.serve import make_datasette
+from kb_datasette import get_html as get
 from test_merge import _build
 
 
 @pytest.fixture(scope="module")
 def db_path(tmp_path_factory):
     return _build(tmp_path_factory.mktemp("pages") / "thidua.db")
-
-
-def get(db_path, path: str):
-    async def run():
-        ds = make_datasette(db_path)
-        await ds.invoke_startup()
-        response = await ds.client.get(path)
-        assert response.status_code == 200, (path, response.text[:500])
-        return response.text
-    return asyncio.run(run())
 
 
 def one(db_path, sql, params=()):

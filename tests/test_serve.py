@@ -1,6 +1,5 @@
 """kb.serve: Datasette on a loopback port, read-only, our metadata; Ctrl-C stops it cleanly."""
 import json
-import signal
 import socket
 import subprocess
 import time
@@ -11,14 +10,9 @@ import sqlite_utils
 import yaml
 
 from kb_fixtures import built_db
+from servers import free_port, stop
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _get(url: str, timeout: float = 20.0):
@@ -36,7 +30,7 @@ def _get(url: str, timeout: float = 20.0):
 def test_serve_answers_search_on_loopback(tmp_path):
     db_path = built_db(tmp_path)
     renamed = db_path.rename(tmp_path / "any-name.db")  # served as "thidua" whatever the file's name
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen([str(ROOT / ".venv" / "bin" / "thidua"), "serve", "--db", str(renamed), "--port", str(port)],
                             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
@@ -51,13 +45,7 @@ def test_serve_answers_search_on_loopback(tmp_path):
         plugins = {p["name"] for p in _get(f"{base}/-/plugins.json")}
         assert {"thidua_kb.py", "datasette-dashboards", "datasette-cluster-map"} <= plugins
     finally:
-        proc.send_signal(signal.SIGINT)  # what Ctrl-C sends
-        try:
-            proc.wait(timeout=15)
-        finally:
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait()
+        stop(proc)  # what Ctrl-C sends
     assert proc.returncode == 0, proc.stderr.read().decode()[-2000:]  # a clean stop, not a traceback
     try:  # nothing is left listening
         socket.create_connection(("127.0.0.1", port), timeout=2).close()

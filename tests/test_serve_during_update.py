@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
-import socket
 import subprocess
 import threading
 import time
@@ -20,6 +18,7 @@ import urllib.request
 import pytest
 
 from conftest import MIRROR_SOURCES, REPO, TEST_SCRAPY_SETTINGS, THIDUA, query
+from servers import free_port, stop as stop_server
 
 pytestmark = pytest.mark.slow
 
@@ -36,12 +35,6 @@ PATHS = [
     "/-/dashboards/thidua-overview",
     "/thidua",
 ]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _update(mirror_url, db, sources):
@@ -80,7 +73,7 @@ def test_no_request_fails_while_an_update_writes(tmp_path):
     with MirrorServer(scale=300, slow_seconds=2) as mirror:
         first = _update(mirror.url, db, ["mirror_kiemsat"])
         assert first.wait(timeout=600) == 0, first.stderr.read()[-3000:]
-        port = _free_port()
+        port = free_port()
         server = subprocess.Popen([str(THIDUA), "serve", "--db", str(db), "--port", str(port)], cwd=REPO,
                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         base = f"http://127.0.0.1:{port}"
@@ -135,10 +128,4 @@ def test_no_request_fails_while_an_update_writes(tmp_path):
             assert len(done) >= 100 and stored > before
             assert len(set(seen_counts)) >= 2  # readers saw the update progress, not only its end
         finally:
-            server.send_signal(signal.SIGINT)
-            try:
-                server.wait(timeout=15)
-            finally:
-                if server.poll() is None:
-                    server.kill()
-                    server.wait()
+            stop_server(server)

@@ -10,18 +10,14 @@ no javascript: (or data:, vbscript:) link.
 from __future__ import annotations
 
 import os
-import signal
-import socket
 import sqlite3
-import subprocess
-import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
 from kb_fixtures import XSS_PAGES, built_hostile_db
+from servers import serve
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -43,12 +39,6 @@ PROBE = """() => ({
 })"""
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def hostile_server(tmp_path_factory):
     db_path = built_hostile_db(tmp_path_factory.mktemp("xss"))
@@ -56,29 +46,8 @@ def hostile_server(tmp_path_factory):
         events = [r[0] for r in conn.execute(
             "select e.id from events e join articles a on a.id = e.article_id where a.text like '%data-xss%'")]
     assert len(events) == len(XSS_PAGES)
-    port = _free_port()
-    proc = subprocess.Popen([str(ROOT / ".venv" / "bin" / "thidua"), "serve", "--db", str(db_path),
-                             "--port", str(port)], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(base + "/-/versions.json", timeout=2).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline or proc.poll() is not None:
-                    raise
-                time.sleep(0.2)
+    with serve(db_path) as base:
         yield base, events
-    finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(timeout=15)
-        finally:
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait()
 
 
 @pytest.fixture(scope="module")
