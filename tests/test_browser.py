@@ -10,6 +10,7 @@ local layer of province dots. Screenshots go to test-artifacts/.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import socket
@@ -82,17 +83,24 @@ class Browser:
         assert all(TILES.match(u) for u in self.external), self.external
 
 
-@pytest.fixture(scope="module")
-def browser(server):
+@contextlib.contextmanager
+def open_browser(base: str):
+    """Debian chromium, headless, on the server at ``base`` (a :class:`Browser`)."""
     with sync_api.sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=CHROMIUM, args=[
             "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
             "--no-first-run", "--disable-sync"])
         try:
             context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
-            yield Browser(context.new_page(), server)
+            yield Browser(context.new_page(), base)
         finally:
             chromium.close()
+
+
+@pytest.fixture(scope="module")
+def browser(server):
+    with open_browser(server) as b:
+        yield b
 
 
 def test_home_page_offers_search_and_the_questions(browser):

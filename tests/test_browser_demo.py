@@ -15,7 +15,7 @@ import urllib.request
 import pytest
 
 from servers import serve
-from test_browser import ARTIFACTS, CHROMIUM, ROOT, Browser, sync_api
+from test_browser import ARTIFACTS, ROOT, open_browser, sync_api
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -32,15 +32,8 @@ def demo_server(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def demo(demo_server):
-    with sync_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--no-first-run", "--disable-sync"])
-        try:
-            context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
-            yield Browser(context.new_page(), demo_server)
-        finally:
-            chromium.close()
+    with open_browser(demo_server) as b:
+        yield b
 
 
 def _shot(browser, name):
