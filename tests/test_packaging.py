@@ -100,3 +100,14 @@ def test_the_wheel_carries_the_served_files_and_declares_the_html_cleaner(tmp_pa
         meta = next(n for n in names if n.endswith(".dist-info/METADATA"))
         requires = [l for l in z.read(meta).decode().splitlines() if l.startswith("Requires-Dist:")]
     assert any("lxml_html_clean" in r or "lxml-html-clean" in r for r in requires), requires
+
+
+def test_a_missing_vocabulary_fails_at_import_naming_it(tmp_path):
+    # a copy of the extract package without one of its vocabularies
+    import shutil
+
+    shutil.copytree(Path(extract.__file__).parent, tmp_path / "extract", ignore=shutil.ignore_patterns("__pycache__"))
+    (tmp_path / "extract" / "data" / "titles.yml").unlink()
+    done = subprocess.run([sys.executable, "-c", "import extract.pipeline"], cwd=tmp_path, capture_output=True, text=True)
+    assert done.returncode != 0
+    assert f"extract data file missing: {tmp_path / 'extract' / 'data' / 'titles.yml'}" in done.stderr
