@@ -228,18 +228,25 @@ def _district_first_words() -> frozenset:
     return frozenset(load("names.yml").get("district_first_words", []))
 
 
-def _walk_list(f: str, pos: int, member) -> tuple[list, int]:
+def _body_at(doc: Document, pos: int) -> bool:
+    """Whether a body's name begins at ``pos`` (its first word, then one of its heads)."""
+    first_word, by_word = _dispatch()
+    w = first_word.match(doc.folded, pos)
+    return bool(w) and any(_heads()[i][1].match(doc.text, pos) for i in by_word[w.group()])
+
+
+def _walk_list(doc: Document, pos: int, member) -> tuple[list, int]:
     """Members written one after another ("A, B và C", "A; B; C"). ``member(p)`` reads the one
     at ``p`` as (level, name, end) or None; returns [(level, name, start, end)] and the list's end."""
     items = []
     p = pos
     while True:
-        got = member(p)
+        got = None if items and _body_at(doc, p) else member(p)
         if not got:
             break
         lvl, name, end = got
         items.append((lvl, name, p, end))
-        s = _SEP.match(f, end)
+        s = _SEP.match(doc.folded, end)
         if not s:
             break
         p = s.end()
@@ -259,7 +266,7 @@ def _province_list(doc: Document, pos: int, level: str):
             return None
         return ("TP" if is_central_city(pm[0]) else level), pm[0], pm[1]
 
-    return _walk_list(f, pos, member)
+    return _walk_list(doc, pos, member)
 
 
 def _district_list(doc: Document, pos: int, level: Optional[str]):
@@ -283,7 +290,7 @@ def _district_list(doc: Document, pos: int, level: Optional[str]):
             lvl = {"thành phố": "TP", "thị xã": "thị xã"}.get(k, k) or "huyện"
         return lvl, run[0], run[1]
 
-    return _walk_list(f, pos, member)
+    return _walk_list(doc, pos, member)
 
 
 def _explicit_district_levels(doc: Document) -> dict:
@@ -307,8 +314,8 @@ def _continue(doc: Document, pos: int, level: str):
     cur = level
     while True:
         s = _SEP.match(f, p)
-        if not s:
-            break
+        if not s or _body_at(doc, s.end()):
+            break  # "huyện Quỳnh Lưu và Đồn Biên phòng X": the next body, not another place
         q = s.end()
         lvl = cur
         lm = _LEVEL.match(f, q)
@@ -651,7 +658,7 @@ def _bare_mention(body: dict, prefix: str, kind: str, start: int, end: int, f: s
     """A body written without a place: what its `bare` rule in bodies.yml makes of it."""
     bare = body.get("bare", "list")
     extra = {"needs_person": needs_person}
-    if bare == "province" and re.search(r"\b(?:cac|nhung|moi)\s+$", f[max(0, start - 8):start]):
+    if bare in ("province", "district", "central") and re.search(r"\b(?:cac|nhung|moi)\s+$", f[max(0, start - 8):start]):
         return Mention(None, start, end, kind, prefix=prefix)  # "các Cục THADS trong Cụm": generic
     if bare == "province":
         return Mention(_name(prefix, "tỉnh", None), start, end, kind, prefix=prefix, level="tỉnh", extra=extra)
@@ -842,7 +849,7 @@ def _place_items(doc: Document, pos: int, level: str):
         run = _district_name(t, p, lvl) if lvl not in ("phường", "xã") else _ward_name(t, p)
         return (lvl, run[0], run[1]) if run else None
 
-    return _walk_list(f, pos, member)
+    return _walk_list(doc, pos, member)
 
 
 def _pieces(text: str, start: int, end: int):

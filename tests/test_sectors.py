@@ -147,3 +147,10 @@ def test_a_years_review_is_led_by_that_years_leader_and_elects_the_next():
                  "tổng kết công tác thi đua năm 2025. Hội nghị đã bầu Cục Quản lý nợ (Bộ Tài chính) làm Khối trưởng.")
     assert [(r["unit"], r["role"], r["year"]) for r in rec["roles"]] == [
         ("Cục Đầu tư nước ngoài Bộ Tài chính", "Khối trưởng", 2025), ("Cục Quản lý nợ Bộ Tài chính", "Khối trưởng", 2026)]
+
+
+def test_a_list_of_places_stops_where_the_next_body_begins():
+    assert names("Bằng khen cho Ban Chỉ huy Quân sự huyện Quỳnh Lưu và Đồn Biên phòng Cửa khẩu Cầu Treo.") == [
+        "Ban Chỉ huy Quân sự huyện Quỳnh Lưu", "Đồn Biên phòng Cửa khẩu Cầu Treo"]
+    # "các Chi cục ..." is every district's office, no unit
+    assert names("Khối gồm Sở Tư pháp tỉnh Thanh Hóa và các Chi cục Thi hành án dân sự.") == ["Sở Tư pháp tỉnh Thanh Hóa"]
