@@ -868,7 +868,7 @@ def _pieces(text: str, start: int, end: int):
 # --------------------------------------------------------------------------- participation
 TITLE_BEFORE = re.compile(
     r"(?:pho\s+)?(?:vien\s+truong|chanh\s+an|giam\s+doc|thu\s+truong|vu\s+truong|cuc\s+truong|chanh\s+van\s+phong"
-    r"|truong\s+phong|chanh\s+thanh\s+tra|chu\s+tich|bi\s+thu|truong\s+ban|truong)(?:\s+thuong\s+truc|\s+phu\s+trach)?\s*,?\s*$")
+    r"|truong\s+phong|chanh\s+thanh\s+tra|chu\s+tich|bi\s+thu|truong\s+ban|truong|tong)(?:\s+thuong\s+truc|\s+phu\s+trach)?\s*,?\s*$")
 _CLUSTER_BEFORE = re.compile(r"(?:\b(?:cum|khoi)(?:\s+thi\s+dua)?(?:\s+so)?\s*[\divx]*)\s*[-–,]?\s*$")
 _COUNCIL_BEFORE = re.compile(r"hoi\s+dong(?:\s+thi\s+dua)?\s*[-–,]?\s*(?:khen\s+thuong)?(?:\s+nganh)?\s*$")
 # a newspaper named only as where something is published: "đăng trên Báo X hoặc Tạp chí Y"

@@ -154,3 +154,11 @@ def test_a_list_of_places_stops_where_the_next_body_begins():
         "Ban Chỉ huy Quân sự huyện Quỳnh Lưu", "Đồn Biên phòng Cửa khẩu Cầu Treo"]
     # "các Chi cục ..." is every district's office, no unit
     assert names("Khối gồm Sở Tư pháp tỉnh Thanh Hóa và các Chi cục Thi hành án dân sự.") == ["Sở Tư pháp tỉnh Thanh Hóa"]
+
+
+def test_leaders_of_national_bodies_bring_their_body():
+    rec = record("Cụm thi đua số 3 tổng kết năm 2023. Dự hội nghị có ông Nguyễn Văn Cường, Phó Tổng Thanh tra Chính phủ; "
+                 "Thanh tra tỉnh Bình Định là Cụm trưởng.")
+    assert [(o["name"], o["title"], o["unit"]) for o in rec["officials"]] == [
+        ("Nguyễn Văn Cường", "Phó Tổng Thanh tra", "Thanh tra Chính phủ")]
+    assert "Thanh tra Chính phủ" in rec["units"]
