@@ -77,7 +77,8 @@ def find_clusters(doc: Document) -> list[dict]:
         name = " ".join(doc.text[m.start("name"):m.end("name")].split())
         found.append(_mention(doc, f"Cụm thi đua {name}", m.start(), m.end()))
     for m in p["members_named"].finditer(folded):
-        name = _members_name(doc.text[m.start("name"):m.end("name")], p)
+        name = _members_name(doc.text[m.start("name"):m.start("noun")], doc.text[m.start("noun"):m.end("noun")],
+                             doc.text[m.end("noun"):m.end("name")], p)
         party = re.search(r"\bdang\s+(?:bo|uy)\s+$", folded[max(0, m.start() - 12):m.start()])
         if not name or p["named"].match(folded, m.start()) or party:
             continue  # "Đảng bộ Khối các cơ quan tỉnh" is a Party committee, not a block
@@ -92,21 +93,21 @@ def find_clusters(doc: Document) -> list[dict]:
     return found
 
 
-def _members_name(written: str, p: dict):
-    """The name of a cluster named by its members, as written, or None: body words before "các"
-    must be capitalised or of the lead list; the tail stops before a sentence word."""
-    words = written.replace(",", " , ").split()
-    out, lead = [], True
-    for w in words:
-        if lead:
-            if w in ("các", "Các") or w.isdigit():
-                lead = False
-            elif not (w[:1].isupper() or w in p["members_named_lead"] or (out and w not in p["members_named_stop"])):
-                return None
-        elif w in p["members_named_stop"]:
+def _members_name(lead: str, noun: str, tail: str, p: dict):
+    """The name of a cluster named by its members, as written, or None: the body's words before
+    "các" must be capitalised or of the lead list; the members ("các tổ chức", "12 tỉnh, thành
+    phố") are kept whole; the tail (region, level) stops before a word of the sentence."""
+    out = []
+    for w in lead.split():
+        if not (w[:1].isupper() or w in p["members_named_lead"] or (out and w not in p["members_named_stop"])):
+            return None
+        out.append(w)
+    out.append(" ".join(noun.split()))
+    for w in tail.replace(",", " , ").split():
+        if w in p["members_named_stop"]:
             break
         out.append(w)
-    return " ".join(out).replace(" , ", ", ").rstrip(", ") if not lead else None
+    return " ".join(out).replace(" , ", ", ").rstrip(", ")
 
 
 def _mention(doc: Document, name: str, start: int, end: int) -> dict:

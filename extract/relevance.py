@@ -30,6 +30,8 @@ def _config() -> dict:
         "lead_chars": d["lead_chars"],
         "body_cap": d["body_cap"],
         "threshold": d["threshold"],
+        "other_events": re.compile(d["headline_other_events"]),
+        "emulation_events": re.compile(d["headline_emulation_events"]),
     }
 
 
@@ -55,4 +57,12 @@ def relevance_score(doc: Document, article: Article) -> float:
 
 
 def is_relevant(doc: Document, article: Article) -> bool:
-    return relevance_score(doc, article) >= _config()["threshold"]
+    cfg = _config()
+    headline = fold_keep_length(article.title or _first_line(doc.text))
+    if cfg["other_events"].search(headline) and not cfg["emulation_events"].search(headline):
+        return False  # the headline's event is a training, a workshop, a contest...: not emulation work
+    return relevance_score(doc, article) >= cfg["threshold"]
+
+
+def _first_line(text: str) -> str:
+    return next((line for line in text.splitlines() if line.strip()), "")

@@ -162,3 +162,16 @@ def test_leaders_of_national_bodies_bring_their_body():
     assert [(o["name"], o["title"], o["unit"]) for o in rec["officials"]] == [
         ("Nguyễn Văn Cường", "Phó Tổng Thanh tra", "Thanh tra Chính phủ")]
     assert "Thanh tra Chính phủ" in rec["units"]
+
+
+def test_a_training_of_a_cluster_is_no_emulation_work_but_its_review_is():
+    assert record("Cụm thi đua số 2 tập huấn nghiệp vụ công tác thi đua, khen thưởng\n\nNgày 5/6/2024, Cụm thi đua "
+                  "số 2 tổ chức tập huấn nghiệp vụ về công tác thi đua, khen thưởng.")["relevant"] is False
+    assert record("Cụm thi đua số 2 sơ kết 6 tháng và tập huấn nghiệp vụ\n\nNgày 5/6/2024, Cụm thi đua số 2 tổ chức "
+                  "hội nghị sơ kết công tác thi đua 6 tháng đầu năm 2024.")["relevant"] is True
+
+
+def test_a_block_named_by_its_kind_of_members():
+    assert [c["name"] for c in find_clusters(Document(
+        "Khối thi đua các tổ chức chính trị - xã hội tỉnh Bắc Kạn tổ chức hội nghị."))] == [
+        "Khối thi đua các tổ chức chính trị - xã hội tỉnh Bắc Kạn"]
