@@ -962,7 +962,7 @@ def _mark_participants(doc: Document, ms: list[Mention]) -> None:
             # "Giám đốc Sở Tư pháp tỉnh X được cử là Trưởng Khu vực": the unit acts through its
             # head; "chỉ đạo của Viện trưởng VKSND tối cao" only cites it
             acting = not person and m.level != "tối cao" and m.kind != "central" and _ACTS_AFTER.match(f, m.end)
-            if (not person and not acting) or re.search(r"\bcua\s*$", f[max(s0, title_at - 12):title_at]):
+            if (not person and not acting) or re.search(r"\bcua\s+(?:[a-z]+\s+){0,2}$|\bcua$", f[max(s0, title_at - 20):title_at]):
                 m.participant = False
                 continue
         if m.extra.get("needs_person") and not person and not m.extra.get("listed"):

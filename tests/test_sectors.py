@@ -175,3 +175,8 @@ def test_a_block_named_by_its_kind_of_members():
     assert [c["name"] for c in find_clusters(Document(
         "Khối thi đua các tổ chức chính trị - xã hội tỉnh Bắc Kạn tổ chức hội nghị."))] == [
         "Khối thi đua các tổ chức chính trị - xã hội tỉnh Bắc Kạn"]
+
+
+def test_the_issuer_of_an_award_is_no_participant():
+    assert names("Ông Nguyễn Văn Bình dự và trao Bằng khen của Bộ trưởng Bộ Tài chính cho Kho bạc Nhà nước "
+                 "tỉnh Sóc Trăng.") == ["Kho bạc Nhà nước tỉnh Sóc Trăng"]
