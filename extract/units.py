@@ -962,7 +962,7 @@ def _mark_participants(doc: Document, ms: list[Mention]) -> None:
             # "Giám đốc Sở Tư pháp tỉnh X được cử là Trưởng Khu vực": the unit acts through its
             # head; "chỉ đạo của Viện trưởng VKSND tối cao" only cites it
             acting = not person and m.level != "tối cao" and m.kind != "central" and _ACTS_AFTER.match(f, m.end)
-            if (not person and not acting) or re.search(r"\bcua\s+(?:[a-z]+\s+){0,2}$|\bcua$", f[max(s0, title_at - 20):title_at]):
+            if (not person and not acting) or _OF_BEFORE.search(f, max(s0, title_at - 20), title_at):
                 m.participant = False
                 continue
         if m.extra.get("needs_person") and not person and not m.extra.get("listed"):
@@ -984,6 +984,8 @@ def _mark_participants(doc: Document, ms: list[Mention]) -> None:
             m.participant = True
 
 
+# "của (Bộ) trưởng ...": the title of an issuer, not of a participant
+_OF_BEFORE = re.compile(r"\bcua\s+(?:[a-z]+\s+){0,2}$|\bcua$")
 _ACTS_AFTER = re.compile(r"\s*(?:da\s+|duoc\s+|se\s+)?(?:duoc\s+)?"
                          r"(?:cu|bau|chu\s+tri|phat\s+bieu|bao\s+cao|trinh\s+bay|tham\s+du|du\b|lam\b|nhan\b)")
 _NAME_BEFORE = re.compile(r"(?:^|[\s:;,])((?:[A-ZĐÀ-Ỹ][^\W\d_]*\s){1,3}[A-ZĐÀ-Ỹ][^\W\d_]*)\s*[,\-–]\s*$")
