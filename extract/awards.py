@@ -307,7 +307,7 @@ def find_awards(doc: Document, mentions: list[Mention], phrases: Phrases, year: 
 
 _GIVES = re.compile(r"\s+(?:xét\s+)?tặng\s+$")
 _SUBJECT_OF = re.compile(r"\s+(?:xét\s+)?(?:tặng|trao|đề\s+nghị|khen\s+thưởng)\b")
-_GIVER_TITLE = re.compile(r"(?:Thủ\s+tướng\s+Chính\s+phủ|Chủ\s+tịch\s+nước)\s+(?:xét\s+)?tặng\s+$")
+_GIVER_TITLE = re.compile(r"(?P<giver>Thủ\s+tướng\s+Chính\s+phủ|Chủ\s+tịch\s+nước)\s+(?:xét\s+)?tặng\s+$")
 
 
 def _given_by(t: str, a: dict, s0: int, named: list[Mention], titles: PhraseHits) -> Optional[str]:
@@ -319,7 +319,7 @@ def _given_by(t: str, a: dict, s0: int, named: list[Mention], titles: PhraseHits
     title = _GIVER_TITLE.search(before)
     head = "Cờ thi đua" if a["head"] == "co" else a["name"]  # "tặng cờ": the emulation flag
     if title:
-        return f"{head} của {' '.join(title.group().split()[:-1 if 'xét' not in title.group() else -2])}"
+        return f"{head} của {' '.join(title.group('giver').split())}"
     gives = _GIVES.search(before)
     if not gives:
         return None

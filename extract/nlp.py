@@ -40,7 +40,7 @@ def _pipeline():
 
 # A syllable or one punctuation mark, with the single space after it; or a run of other
 # whitespace (a line break, a second space), which spaCy keeps as a token of its own.
-# Finer than Document.tokens(): "trưởng/Chánh" and "Phó-Viện" are two syllables here,
+# Finer than word tokens: "trưởng/Chánh" and "Phó-Viện" are two syllables here,
 # so every word boundary of the text (regex ``\b``) is a token boundary.
 _PIECE = re.compile(r"(\w+|[^\w\s])( ?)|(\s+)")
 _NORMED: set[str] = set()  # lexemes whose NORM is already the folded form

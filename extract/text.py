@@ -9,7 +9,6 @@ import bisect
 import re
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Iterator
 
 from .model import Evidence
 from .normalize import fold_keep_length, normalize
@@ -17,7 +16,6 @@ from .normalize import fold_keep_length, normalize
 # Abbreviations that end with a dot but do not end a sentence ("TP. Hồ Chí Minh").
 _NO_BREAK_BEFORE = re.compile(r"(?:\b(?:TP|Tp|tp|ThS|TS|PGS|GS|Q|P|TT|Th\.S|Đ/c|đ/c|St|Mr|Ms|Dr)|\b[A-ZĐ])\.$")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’)]*\s+(?=[\"“(\-–]*[A-ZĐÀ-Ỹ0-9])")
-_TOKEN = re.compile(r"\w+(?:[./-]\w+)*|[^\w\s]", re.UNICODE)
 
 
 # The longest evidence sentence kept whole; longer ones are cut around the fact.
@@ -126,8 +124,3 @@ class Document:
             b = space if space != -1 else b
         return Evidence(start=start, end=end, sentence=self.text[a:b])
 
-    def tokens(self, start: int = 0, end: int | None = None) -> Iterator[tuple[str, int]]:
-        """Syllable-level tokens (text, offset) of a span: words and punctuation."""
-        end = len(self.text) if end is None else end
-        for m in _TOKEN.finditer(self.text, start, end):
-            yield m.group(), m.start()

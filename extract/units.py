@@ -86,9 +86,9 @@ def _bodies() -> dict:
     entries = list(d["placed"]) + [
         {"canonical": f"Sở {n}", "names": [f"Sở {n}"], "bare": "province", "kind": "dept"}
         for n in d.get("provincial_departments", [])]
-    for b in entries:
-        if b.get("not_after"):
-            b["not_after_rx"] = re.compile(r"(?:" + "|".join(b["not_after"]) + r")$")
+    # copies: the loaded vocabulary stays as written
+    entries = [dict(b, not_after_rx=re.compile(r"(?:" + "|".join(b["not_after"]) + r")$")) if b.get("not_after") else b
+               for b in entries]
     placed = [(re.compile(r"(?<![\w])(?:" + _body_pattern(b) + r")(?![\w])"), b) for b in entries]
     fixed = [(re.compile(r"(?<![\w])(?:" + b["pattern"] + r")"), b) for b in d["fixed"]]
     for c in d.get("central", []):
@@ -379,10 +379,6 @@ class _Claimed:
 
     def overlaps(self, s: int, e: int) -> bool:
         return 1 in self.mask[s:e]
-
-
-def _overlaps(claimed: "_Claimed", s: int, e: int) -> bool:
-    return claimed.overlaps(s, e)
 
 
 _NAME_STOP = frozenset(("và", "của", "đã", "được", "là", "tại", "với", "cùng", "trong", "thuộc", "năm", "có", "chủ",
@@ -906,13 +902,6 @@ def sentence_bounds(doc: Document, pos: int) -> tuple[int, int]:
     """(start, end) of the sentence holding ``pos``, or (pos, pos) between sentences."""
     sent = doc.sentence_at(pos)
     return (sent.start, sent.end) if sent else (pos, pos)
-
-
-def between(ms: list["Mention"], a: int, b: int) -> list["Mention"]:
-    """The mentions (sorted by start) starting in [a, b)."""
-    import bisect
-    starts = [m.start for m in ms]
-    return ms[bisect.bisect_left(starts, a):bisect.bisect_left(starts, b)]
 
 
 class Index:
