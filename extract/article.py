@@ -360,13 +360,12 @@ def _from_html(html: str, url: Optional[str], selectors: dict) -> Article:
         return Article(text="", url=url, source=_host(url), skip_reason="not an HTML page")
     picked = _apply_selectors(tree, selectors) if selectors else {}
     stamp = None if picked.get("date") else _stamp_from_tree(tree)
-    # htmldate's extensive search runs dateparser over every date-like string and costs more
-    # than the whole extraction; the stamp finders above cover the sites, so keep it off.
-    from trafilatura.settings import set_date_params
-
-    doc = trafilatura.bare_extraction(tree, url=url, favor_recall=True, with_metadata=True,
-                                      include_comments=False, include_tables=True,
-                                      date_extraction_params=set_date_params(extensive=False))
+    meta = _head_metadata(tree)
+    # The text only: trafilatura's metadata pass (author search over a copy of the tree, htmldate)
+    # costs more than the text itself; what this project uses of it is read here from the head,
+    # and the costly parts only run for a page where nothing cheaper found a date or an author.
+    doc = trafilatura.bare_extraction(tree, url=url, favor_recall=True, with_metadata=False,
+                                      include_comments=False, include_tables=True)
     body = picked.get("body") or (getattr(doc, "text", None) if doc is not None else None) or ""
     lead = picked.get("lead")
     if lead and fold_keep_length(" ".join(lead.split()))[:80] not in fold_keep_length(" ".join(body.split())):
@@ -374,20 +373,53 @@ def _from_html(html: str, url: Optional[str], selectors: dict) -> Article:
     body = clean_text(unicodedata.normalize("NFC", body))
     if len(body.split()) < MIN_WORDS:
         return Article(text="", url=url, source=_host(url), skip_reason="no article text")
-    title = picked.get("title") or (getattr(doc, "title", None) if doc is not None else None)
+    title = picked.get("title") or meta.title
     published = None
     if picked.get("date"):
         published = dates.parse_published(picked["date"], selectors.get("date_format"))
     if not published:
         published = dates.date_from_url(url) or stamp
-    if not published and doc is not None and getattr(doc, "date", None):
-        published = dates.parse_published(doc.date)
+    if not published:
+        published = _htmldate(tree, url)
     if not published:
         published = dates.published_in_header(body)
-    author = picked.get("author") or find_byline(body) or (getattr(doc, "author", None) if doc is not None else None)
-    source = _host(url) or (getattr(doc, "hostname", None) if doc is not None else None)
+    author = picked.get("author") or find_byline(body) or _trafilatura_author(tree, meta)
+    source = _host(url) or _host(meta.url)
     return Article(text=body, title=_one_line(title), published=published, author=_one_line(author),
                    url=url, source=source)
+
+
+def _head_metadata(tree):
+    """Title, the author the head names and the page's own URL, as trafilatura's metadata pass finds
+    them: meta tags and OpenGraph, then JSON-LD, then the one h1 or the <title>; the canonical link."""
+    from trafilatura.metadata import examine_meta, extract_meta_json, extract_title, extract_url
+
+    meta = examine_meta(tree)
+    if meta.author and " " not in meta.author:  # a single word is a site handle, not a name
+        meta.author = None
+    meta = extract_meta_json(tree, meta)
+    if not meta.title:
+        meta.title = extract_title(tree)
+    if not meta.url:
+        meta.url = extract_url(tree)
+    return meta
+
+
+def _trafilatura_author(tree, meta) -> Optional[str]:
+    """The head's author, else trafilatura's search of the page for a byline element."""
+    from trafilatura.metadata import extract_author
+
+    return meta.author or extract_author(tree)
+
+
+def _htmldate(tree, url: Optional[str]) -> Optional[str]:
+    """htmldate's quick search (its extensive one runs dateparser over every date-like string and
+    costs more than the whole extraction; the stamp finders cover the sites)."""
+    from htmldate import find_date
+    from trafilatura.settings import set_date_params
+
+    found = find_date(tree, url=url, **set_date_params(extensive=False))
+    return dates.parse_published(found) if found else None
 
 
 # Where pages keep their publication stamp: meta tags, then elements named for dates.
