@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import islice
 
 from ._data import load
 from .article import layout
@@ -38,7 +39,7 @@ def _config() -> dict:
 def relevance_score(doc: Document, article: Article) -> float:
     cfg = _config()
     text = doc.text
-    if not text.strip() or len(_VIETNAMESE.findall(text[:5000])) < 5:
+    if not text.strip() or sum(1 for _ in islice(_VIETNAMESE.finditer(text, 0, 5000), 5)) < 5:
         return 0.0
     lay = layout(text, article.title, cfg["lead_chars"])
     title_f = fold_keep_length(article.title or "")

@@ -22,8 +22,17 @@ _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’)]*\s+(?=[\"“(\-–]*[A-ZĐ
 EVIDENCE_CHARS = 400
 
 
+# underthesea splits at every '.', '?' or '!' (bar numbers and abbreviations) and keeps a run of
+# them with its sentence: a line without one before its final run is one sentence as it stands.
+_INNER_END = re.compile(r"[.?!](?![.?!]*\s*$)")
+
+
 def _split_sentences(line: str):
-    """underthesea's sentence splitter (offline, ~0.2 ms an article), or None if unavailable."""
+    """underthesea's sentence splitter (offline), or None if unavailable. A line it could not split
+    is returned whole without calling it: most lines of an article are one sentence, and its
+    character loop is the costliest part of building a Document."""
+    if not _INNER_END.search(line):
+        return [line.strip()] if line.strip() else []
     try:
         from underthesea import sent_tokenize
     except ImportError:  # pragma: no cover - a project dependency
