@@ -284,7 +284,12 @@ class Layout:
     meta_lines: set
 
 
-def layout(text: str, title: Optional[str], lead_chars: int = 500) -> Layout:
+# The lead: this many characters of the body, finished at the end of their sentence. Relevance
+# weighs its cues more, and the event's type, period and date are looked for there first.
+LEAD_CHARS = 500
+
+
+def layout(text: str, title: Optional[str], lead_chars: int = LEAD_CHARS) -> Layout:
     """Locate the title in the text (when it is there), skip header debris, and mark the lead."""
     meta_lines = set()
     n = 0

@@ -13,7 +13,7 @@ from typing import Optional
 
 from . import dates
 from ._data import load
-from .article import layout
+from .article import Layout, layout
 from .model import Article
 from .normalize import fold_keep_length
 from .text import Document
@@ -35,9 +35,11 @@ def _patterns() -> dict:
     }
 
 
-def find_event(doc: Document, article: Article, clusters: list[dict]) -> dict:
+def find_event(doc: Document, article: Article, clusters: list[dict], lay: Optional[Layout] = None) -> dict:
+    """The event the article reports; ``lay`` is the article's :func:`~extract.article.layout`
+    (computed here when not given)."""
     text, folded = doc.text, doc.folded
-    lay = layout(text, article.title)
+    lay = lay or layout(text, article.title)
     title_f = fold_keep_length(article.title or "")
     lead = (lay.body_start, lay.lead_end)
 

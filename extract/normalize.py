@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from typing import Optional
 
 _HORIZONTAL_SPACE = re.compile(r"[ \t\f\v]{2,}|[\t\f\v]")
@@ -26,9 +27,18 @@ def normalize(text: str) -> str:
 
 def fold(text: str) -> str:
     """Accent- and case-insensitive key: "Đồng Tháp" -> "dong thap" (đ folded too)."""
+    # Names and words are folded again and again (every mention of a province, a title, a body):
+    # short strings are remembered.
+    return _fold_short(text) if len(text) <= 80 else _fold(text)
+
+
+def _fold(text: str) -> str:
     text = unicodedata.normalize("NFD", text)
     text = "".join(c for c in text if unicodedata.category(c) != "Mn")
     return unicodedata.normalize("NFC", text.replace("đ", "d").replace("Đ", "D")).lower()
+
+
+_fold_short = lru_cache(maxsize=1 << 16)(_fold)
 
 
 def _fold_table() -> dict[int, str]:

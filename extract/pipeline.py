@@ -10,6 +10,7 @@ from typing import Callable, Optional
 
 from . import awards, clusters, documents, event, gazetteer, officials, relevance, roles, units
 from .inputs import PAGE_SECONDS, OverBudget, TooLarge, time_budget
+from .article import layout
 from .model import Article
 from .record import make_record
 from .text import Document
@@ -45,10 +46,11 @@ def extract_record(article: Article, record_id: str) -> dict:
     doc = Document(article.text or "")
     if article.skip_reason or not doc.text.strip():
         return make_record(record_id, article, relevant=False, text=doc.text)
-    if not relevance.is_relevant(doc, article):
+    lay = layout(doc.text, article.title)
+    if not relevance.is_relevant(doc, article, lay):
         return make_record(record_id, article, relevant=False, text=doc.text)
     found_clusters = clusters.find_clusters(doc)
-    ev = event.find_event(doc, article, found_clusters)
+    ev = event.find_event(doc, article, found_clusters, lay)
     year = event.article_year(doc, article, ev)
     mentions = units.read_mentions(doc)
     phrases = gazetteer.find_phrases(doc)

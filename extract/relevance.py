@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from itertools import islice
+from typing import Optional
 
 from ._data import load
-from .article import layout
+from .article import Layout, layout
 from .model import Article
 from .normalize import fold_keep_length
 from .text import Document
@@ -25,10 +26,9 @@ _VIETNAMESE = re.compile(r"[ăâđêôơưạảấầẩẫậắằẳẵặ�
 def _config() -> dict:
     d = load("relevance.yml")
     return {
-        "positive": [(re.compile(p), w) for p, w in d["positive"].items()],
-        "negative": [(re.compile(p), w) for p, w in d["negative"].items()],
+        "positive": [(re.compile(p), w, leading_words(p)) for p, w in d["positive"].items()],
+        "negative": [(re.compile(p), w, leading_words(p)) for p, w in d["negative"].items()],
         "weights": d["weights"],
-        "lead_chars": d["lead_chars"],
         "body_cap": d["body_cap"],
         "threshold": d["threshold"],
         "other_events": re.compile(d["headline_other_events"]),
@@ -36,33 +36,68 @@ def _config() -> dict:
     }
 
 
-def relevance_score(doc: Document, article: Article) -> float:
+def leading_words(pattern: str) -> Optional[tuple[str, ...]]:
+    """The literal letters each top-level alternative of ``pattern`` begins with ("phien\\s+toa|xet\\s+xu"
+    -> ("phien", "xet")), or None when an alternative begins otherwise (a group, a class)."""
+    alternatives, depth, start, i = [], 0, 0, 0
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            i += 1
+        elif c == "[":
+            i = pattern.index("]", i + 2)
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            alternatives.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    alternatives.append(pattern[start:])
+    words = []
+    for alt in alternatives:
+        run = re.match(r"[a-z]+", alt)
+        word = run.group() if run else ""
+        if run and alt[run.end():run.end() + 1] in ("?", "*", "{"):
+            word = word[:-1]  # a quantifier makes the run's last letter optional
+        if not word:
+            return None
+        words.append(word)
+    return tuple(words)
+
+
+def relevance_score(doc: Document, article: Article, lay: Optional[Layout] = None) -> float:
     cfg = _config()
     text = doc.text
     if not text.strip() or sum(1 for _ in islice(_VIETNAMESE.finditer(text, 0, 5000), 5)) < 5:
         return 0.0
-    lay = layout(text, article.title, cfg["lead_chars"])
+    lay = lay or layout(text, article.title)
     title_f = fold_keep_length(article.title or "")
     folded = doc.folded
     lead_f = folded[lay.body_start:lay.lead_end]
     body_f = folded[lay.lead_end:lay.lead_end + 20000]
     w = cfg["weights"]
 
+    def count(cues, s: str) -> float:
+        # a cue whose every alternative begins with a word absent from the text cannot match
+        return sum(wt * len(rx.findall(s)) for rx, wt, words in cues
+                   if words is None or any(w in s for w in words))
+
     def score(s: str) -> float:
-        pos = sum(wt * len(rx.findall(s)) for rx, wt in cfg["positive"])
-        neg = sum(wt * len(rx.findall(s)) for rx, wt in cfg["negative"])
-        return pos - neg
+        return count(cfg["positive"], s) - count(cfg["negative"], s)
 
     body = max(-cfg["body_cap"], min(cfg["body_cap"], w["body"] * score(body_f)))
     return w["title"] * score(title_f) + w["lead"] * score(lead_f) + body
 
 
-def is_relevant(doc: Document, article: Article) -> bool:
+def is_relevant(doc: Document, article: Article, lay: Optional[Layout] = None) -> bool:
+    """``lay``: the article's :func:`~extract.article.layout` (computed here when not given)."""
     cfg = _config()
     headline = fold_keep_length(article.title or _first_line(doc.text))
     if cfg["other_events"].search(headline) and not cfg["emulation_events"].search(headline):
         return False  # the headline's event is a training, a workshop, a contest...: not emulation work
-    return relevance_score(doc, article) >= cfg["threshold"]
+    return relevance_score(doc, article, lay) >= cfg["threshold"]
 
 
 def _first_line(text: str) -> str:
