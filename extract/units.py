@@ -469,6 +469,58 @@ def _dispatch() -> tuple[re.Pattern, dict]:
     return rx, by_word
 
 
+# (folded first word, the character written there) -> the heads worth trying there: a head
+# spelled "Sở ..." is not tried on "số", nor "Bộ Tư pháp" on "bộ".
+_tried_heads: dict[tuple[str, str], tuple[int, ...]] = {}
+
+
+@lru_cache(maxsize=None)
+def _first_chars(rx: re.Pattern) -> Optional[frozenset]:
+    """The characters a match of ``rx`` can begin with, or None when that cannot be told from the
+    pattern (read with the parser of :mod:`re`; assertions are skipped, so it is a superset)."""
+    from re import _constants as c, _parser
+
+    if rx.flags & re.IGNORECASE:
+        return None
+
+    def first(items) -> Optional[set]:
+        for op, av in items:
+            if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
+                continue  # zero width: the next item begins the match
+            if op is c.LITERAL:
+                return {chr(av)}
+            if op is c.IN:
+                out = set()
+                for kind, arg in av:
+                    if kind is c.LITERAL:
+                        out.add(chr(arg))
+                    elif kind is c.RANGE and arg[1] - arg[0] <= 512:
+                        out.update(map(chr, range(arg[0], arg[1] + 1)))
+                    else:
+                        return None
+                return out
+            if op is c.SUBPATTERN:
+                return first(av[3])
+            if op is c.BRANCH:
+                out = set()
+                for branch in av[1]:
+                    sub = first(branch)
+                    if sub is None:
+                        return None
+                    out |= sub
+                return out
+            return None
+        return None
+
+    chars = first(_parser.parse(rx.pattern, rx.flags))
+    return frozenset(chars) if chars else None
+
+
+def _can_begin(rx: re.Pattern, char: str) -> bool:
+    chars = _first_chars(rx)
+    return chars is None or char in chars
+
+
 @lru_cache(maxsize=1)
 def _fixed_names() -> re.Pattern:
     """The fixed names (national bodies among them) as one alternation."""
@@ -485,11 +537,17 @@ def _scan(doc: Document) -> list[Mention]:
     first_word, by_word = _dispatch()
     st = _Scan(doc)
     found = []
+    tried: dict[tuple[str, str], tuple[int, ...]] = _tried_heads
     for w in first_word.finditer(st.f):
-        for i in by_word[w.group()]:
-            m = entries[i][1].match(st.t, w.start())
+        at = w.start()
+        key = (w.group(), st.t[at])
+        heads = tried.get(key)
+        if heads is None:
+            heads = tried[key] = tuple(i for i in by_word[key[0]] if _can_begin(entries[i][1], key[1]))
+        for i in heads:
+            m = entries[i][1].match(st.t, at)
             if m:
-                found.append((m.start(), i, m))
+                found.append((at, i, m))
     found.sort(key=lambda x: (x[0], x[1]))
     pos = 0
     for start, i, own in found:
