@@ -795,7 +795,7 @@ def _provincial_parent(before: list[Mention]) -> Optional[str]:
 # --------------------------------------------------------------------------- lists of bodies
 def _apply_lists(doc: Document, ms: list[Mention]) -> list[Mention]:
     t = doc.text
-    for intro in _LIST_INTRO.finditer(t):
+    for intro in (_LIST_INTRO.finditer(t) if ":" in t else ()):  # every list intro ends with a colon
         seg_end = sentence_bounds(doc, intro.start())[1] or len(t)
         close = t.find(")", intro.end(), seg_end)
         if close != -1 and "(" in t[max(0, intro.start() - 80):intro.start()]:
@@ -839,7 +839,7 @@ def _apply_place_lists(doc: Document, ms: list[Mention]) -> list[Mention]:
     body of each province ("Bảo hiểm xã hội tỉnh A")."""
     t, f = doc.text, doc.folded
     new = []
-    starts = [(intro.start(), intro.end()) for intro in _PLACE_LIST_INTRO.finditer(f)]
+    starts = [(intro.start(), intro.end()) for intro in _PLACE_LIST_INTRO.finditer(f)] if "gom" in f else []
     for m in ms:  # "các Văn phòng Đảng ủy: phường A, B"
         colon = _BODY_COLON.match(f, m.end)
         if m.name is None and m.bare and colon and t[m.end:colon.end()].strip() == ":" \
