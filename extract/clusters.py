@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from . import scan
 from ._data import load
 from .text import Document
 
@@ -49,7 +50,7 @@ def find_clusters(doc: Document) -> list[dict]:
     p = _patterns()
     folded = doc.folded
     found = []
-    for m in p["numbered"].finditer(folded):
+    for m in scan.finditer(p["numbered"], folded):
         num = m.group("num")
         if num.isdigit():
             n = int(num)
@@ -62,7 +63,7 @@ def find_clusters(doc: Document) -> list[dict]:
             continue
         kind = "Cụm" if m.group("kind") == "cum" else "Khối"
         found.append(_mention(doc, f"{kind} thi đua số {n}", m.start(), m.end()))
-    for m in p["worded"].finditer(folded):
+    for m in scan.finditer(p["worded"], folded):
         words = m.group("num").split()
         nw = p["number_words"]
         if words[0] == "muoi":
@@ -73,10 +74,10 @@ def find_clusters(doc: Document) -> list[dict]:
             n = nw[words[0]]
         kind = "Cụm" if m.group("kind") == "cum" else "Khối"
         found.append(_mention(doc, f"{kind} thi đua số {n}", m.start(), m.end()))
-    for m in p["named_cluster"].finditer(folded):
+    for m in scan.finditer(p["named_cluster"], folded):
         name = " ".join(doc.text[m.start("name"):m.end("name")].split())
         found.append(_mention(doc, f"Cụm thi đua {name}", m.start(), m.end()))
-    for m in p["members_named"].finditer(folded):
+    for m in scan.finditer(p["members_named"], folded):
         name = _members_name(doc.text[m.start("name"):m.start("noun")], doc.text[m.start("noun"):m.end("noun")],
                              doc.text[m.end("noun"):m.end("name")], p)
         party = re.search(r"\bdang\s+(?:bo|uy)\s+$", folded[max(0, m.start() - 12):m.start()])
@@ -86,7 +87,7 @@ def find_clusters(doc: Document) -> list[dict]:
         if any(c["start"] == m.start() for c in found):
             found = [c for c in found if c["start"] != m.start()]  # the fuller name wins
         found.append(_mention(doc, f"{kind} {name}", m.start(), m.end()))
-    for m in p["named"].finditer(folded):
+    for m in scan.finditer(p["named"], folded):
         name = p["names"][m.group("name")]
         found.append(_mention(doc, f"Khối thi đua {name}", m.start(), m.end()))
     found.sort(key=lambda c: c["start"])

@@ -10,6 +10,7 @@ from functools import lru_cache
 
 from ._data import load
 from .dates import make_date
+from . import scan
 from .text import Document
 
 
@@ -33,7 +34,7 @@ def find_documents(doc: Document) -> list[dict]:
     p = _patterns()
     folded = doc.folded
     out, seen = [], {}
-    for m in p["cited"].finditer(folded):
+    for m in scan.finditer(p["cited"], folded):
         group = "num" if m.group("num") else ("num2" if m.group("num2") else "num3")
         start, end = m.start(group), m.end(group)
         number = doc.text[start:end].rstrip("-/")

@@ -17,6 +17,7 @@ import re
 from collections import Counter
 from typing import Optional
 
+from . import scan
 from .text import Document
 from .units import TITLE_BEFORE, Mention, trailer_start, sentence_bounds, Index
 
@@ -95,7 +96,7 @@ def find_roles(doc: Document, mentions: list[Mention], clusters: list[dict], yea
     main = counts.most_common(1)[0][0] if counts else None
     out: list[dict] = []
     seen = set()
-    for rm in _ROLE.finditer(f):
+    for rm in scan.finditer(_ROLE, f):
         if rm.start() >= cut:
             break
         s0, s1 = sentence_bounds(doc, rm.start())

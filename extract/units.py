@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Optional
 
+from . import scan
 from ._data import load
 from .gazetteer import capitalised_run, district_kind, is_central_city, match_province, phrase_pattern
 from .normalize import fold
@@ -293,10 +294,13 @@ def _district_list(doc: Document, pos: int, level: Optional[str]):
     return _walk_list(doc, pos, member)
 
 
+_LEVEL_WORD = re.compile(r"\b(huyen|thi\s+xa|thanh\s+pho)\s+")
+
+
 def _explicit_district_levels(doc: Document) -> dict:
     """Districts the article writes with their level somewhere ("thị xã Long Mỹ")."""
     out = {}
-    for m in re.finditer(r"\b(huyen|thi\s+xa|thanh\s+pho)\s+", doc.folded):
+    for m in scan.finditer(_LEVEL_WORD, doc.folded):
         run = capitalised_run(doc.text, m.end())
         if run and len(run[0].split()) >= 2:
             lvl = {"huyen": "huyện", "thi xa": "thị xã", "thanh pho": "TP"}[" ".join(m.group(1).split())]
