@@ -38,5 +38,5 @@ def measure(ctx: dict) -> list[Figure]:
         ours.append(o), base.append(b), ratios.append(o / b)
     ratio = median(ratios)
     return [Figure("extraction", median(ours), "articles/s", baseline=median(base), ratio=ratio,
-                   target="ratio >= 0.25", passed=ratio >= 0.25, runs=len(ratios),
+                   target="ratio >= 0.5", passed=ratio >= 0.5, runs=len(ratios),
                    detail={"pages": n, "ours": ours, "trafilatura": base, "ratios": ratios})]

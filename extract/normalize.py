@@ -22,7 +22,9 @@ def normalize(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ").replace("\u200b", "")
     # Runs of spaces and tabs are one space: a phrase ("Phó  Viện trưởng") is one phrase
     # however it was typed, and every offset points into this text anyway.
-    return _HORIZONTAL_SPACE.sub(" ", text)
+    if "  " in text or "\t" in text or "\f" in text or "\v" in text:  # (the regex is slow; mostly nothing to do)
+        text = _HORIZONTAL_SPACE.sub(" ", text)
+    return text
 
 
 def fold(text: str) -> str:

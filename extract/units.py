@@ -72,6 +72,10 @@ class Mention:
     extra: dict = field(default_factory=dict)
 
 
+# Patterns written where they are used, compiled once: re.compile's own cache costs a lookup
+# per call, and the readers below run for every head of every article.
+_rx = lru_cache(maxsize=None)(re.compile)
+
 # --------------------------------------------------------------------------- vocabularies
 def _body_pattern(b: dict) -> str:
     """A body's regex: its own `pattern`, or its `names` and abbreviations (`abbr`, as written)."""
@@ -127,48 +131,48 @@ def _parse_place(doc: Document, pos: int, allow_high: bool = True):
     """
     t, f = doc.text, doc.folded
     if allow_high:
-        m = re.compile(r"\s+toi\s+cao\b").match(f, pos)
+        m = _rx(r"\s+toi\s+cao\b").match(f, pos)
         if m:
             return [("tối cao", None, pos, m.end())], m.end()
-        m = re.compile(r"\s+cap\s+cao\s+(?:tai\s+)?(?:(?:tp\.?|thanh\s+pho)\s*)?").match(f, pos)
+        m = _rx(r"\s+cap\s+cao\s+(?:tai\s+)?(?:(?:tp\.?|thanh\s+pho)\s*)?").match(f, pos)
         if m:
             pm = match_province(f, m.end())
             if pm and pm[0] in _CAPCAO_CITY:
                 return [("cấp cao", _CAPCAO_CITY[pm[0]], pos, pm[1])], pm[1]
-            n = re.compile(r"\s+cap\s+cao\s+([123])\b(?!\s*,\s*\d)").match(f, pos)
+            n = _rx(r"\s+cap\s+cao\s+([123])\b(?!\s*,\s*\d)").match(f, pos)
             if n:
                 return [("cấp cao", _CAPCAO_NUM[n.group(1)], pos, n.end())], n.end()
             return None, m.end()
-        m = re.compile(r"\s+khu\s+vuc\s+(\d{1,2})\b(?:\s*[-–]\s*|\s+(?:tinh|thanh\s+pho|tp\.?)\s+)?").match(f, pos)
+        m = _rx(r"\s+khu\s+vuc\s+(\d{1,2})\b(?:\s*[-–]\s*|\s+(?:tinh|thanh\s+pho|tp\.?)\s+)?").match(f, pos)
         if m:
             pm = match_province(f, m.end())
             place = f"{m.group(1)} - {pm[0]}" if pm else m.group(1)
             return [("khu vực", place, pos, pm[1] if pm else m.end(1))], (pm[1] if pm else m.end(1))
     # "các tỉnh A, B", "06 tỉnh: A, B", "các tỉnh (A; B)"
-    m = re.compile(r"\s+(?:cac|\d+|hai|ba|bon|nam|sau)\s+tinh\b"
+    m = _rx(r"\s+(?:cac|\d+|hai|ba|bon|nam|sau)\s+tinh\b"
                    r"(?:(?:\s+[^\W\d_]+){1,5}?\s*(?:\s(?:bao\s+)?gom)?\s*:|\s*[:(]?)\s*").match(f, pos)
     if m:
         items, end = _province_list(doc, m.end(), "tỉnh")
         return (items or None), (end if items else m.end())
-    m = re.compile(r"\s+tinh\b").match(f, pos)
+    m = _rx(r"\s+tinh\b").match(f, pos)
     if m:
-        s = re.compile(r"\s+").match(f, m.end())
+        s = _rx(r"\s+").match(f, m.end())
         pm = match_province(f, s.end()) if s else None
         if pm:
             items = [("tỉnh", pm[0], pos, pm[1])]
             more, end = _continue(doc, pm[1], "tỉnh")
             return items + more, end
-        if re.compile(r"\s*(?:,|va|\bvà)\s*(?:thanh\s+pho|tp|huyen)\b|\s+(?:thanh\s+pho|tp)\b").match(f, m.end()):
+        if _rx(r"\s*(?:,|va|\bvà)\s*(?:thanh\s+pho|tp|huyen)\b|\s+(?:thanh\s+pho|tp)\b").match(f, m.end()):
             return None, m.end()
         return [("tỉnh", None, pos, m.end())], m.end()
     # multi-level district lists: "các huyện, thị xã, thành phố: A, B"
-    m = re.compile(r"\s+(?:(cac|\d+)\s+)?(huyen|thi\s+xa|quan|thanh\s+pho)((?:\s*,\s*(?:huyen|thi\s+xa|quan|thanh\s+pho|tp))*)"
+    m = _rx(r"\s+(?:(cac|\d+)\s+)?(huyen|thi\s+xa|quan|thanh\s+pho)((?:\s*,\s*(?:huyen|thi\s+xa|quan|thanh\s+pho|tp))*)"
                    r"(?:\s+va\s+(?:huyen|thi\s+xa|quan|thanh\s+pho))?\s*(:)?\s*").match(f, pos)
     if m and (m.group(1) or m.group(3) or m.group(4)):
         level = None if (m.group(3) or m.group(4)) else _LEVEL_NAME[" ".join(m.group(2).split())]
         items, end = _district_list(doc, m.end(), level)
         return (items or None), (end if items else m.end())
-    m = re.compile(r"\s+(tp\.?|thanh\s+pho)\s*").match(f, pos)
+    m = _rx(r"\s+(tp\.?|thanh\s+pho)\s*").match(f, pos)
     if m:
         pm = match_province(f, m.end())
         if pm:
@@ -181,11 +185,11 @@ def _parse_place(doc: Document, pos: int, allow_high: bool = True):
             items = [("TP", run[0], pos, run[1])]
             more, end = _continue(doc, run[1], "TP")
             return items + more, end
-        if allow_high and not re.compile(r"\s*(?:va\b|\(|tinh\b|truc\s+thuoc|thuoc\b)").match(f, m.end()):
+        if allow_high and not _rx(r"\s*(?:va\b|\(|tinh\b|truc\s+thuoc|thuoc\b)").match(f, m.end()):
             # "VKSND thành phố" in an article about a centrally-run city (_fill_unnamed names it)
             return [("TP", None, pos, m.end() - (len(m.group()) - len(m.group().rstrip())))], m.end()
         return None, m.end()
-    m = re.compile(r"\s+(huyen|thi\s+xa|quan|phuong|xa)(?:\s+|(?=\s*(?:[,;.)]|va\b)))").match(f, pos)
+    m = _rx(r"\s+(huyen|thi\s+xa|quan|phuong|xa)(?:\s+|(?=\s*(?:[,;.)]|va\b)))").match(f, pos)
     if m and (t[m.start(1)].islower() or m.group(1) in ("huyen", "thi xa")):
         level = _LEVEL_NAME[" ".join(m.group(1).split())]
         run = _district_name(t, m.end(), level)
@@ -193,10 +197,10 @@ def _parse_place(doc: Document, pos: int, allow_high: bool = True):
             items = [(level, run[0], pos, run[1])]
             more, end = _continue(doc, run[1], level)
             return items + more, end
-        if level in ("huyện", "thị xã") and re.compile(r"\s*(?:[,;.)]|va\b)").match(f, m.end(1)):
+        if level in ("huyện", "thị xã") and _rx(r"\s*(?:[,;.)]|va\b)").match(f, m.end(1)):
             return [(level, None, pos, m.end(1))], m.end(1)  # "Công an huyện": the article's district
         return None, m.end()
-    m = re.compile(r"\s+").match(f, pos)
+    m = _rx(r"\s+").match(f, pos)
     if m and m.end() < len(t) and t[m.end()].isupper():
         pm = match_province(f, m.end())
         if pm:
@@ -208,7 +212,7 @@ def _parse_place(doc: Document, pos: int, allow_high: bool = True):
 def _district_name(text: str, pos: int, level: str):
     if level == "quận":
         # "quận 3", not "3 đơn vị còn lại" after a list
-        m = re.compile(r"\d{1,2}\b(?!\s+(?:đơn|tập|cá|cơ|đồng|người|lượt|năm|tháng|ngày)\b)").match(text, pos)
+        m = _rx(r"\d{1,2}\b(?!\s+(?:đơn|tập|cá|cơ|đồng|người|lượt|năm|tháng|ngày)\b)").match(text, pos)
         if m:
             return m.group(), m.end()
     run = capitalised_run(text, pos)
@@ -216,7 +220,7 @@ def _district_name(text: str, pos: int, level: str):
         return run
     if run is None:
         # a district whose first word also starts titles or documents ("huyện Kế Sách", "Thường Xuân")
-        m = re.compile(r"([^\W\d_]+) (?=[^\W\d_])").match(text, pos)
+        m = _rx(r"([^\W\d_]+) (?=[^\W\d_])").match(text, pos)
         if m and m.group(1) in _district_first_words():
             rest = capitalised_run(text, m.end(), max_words=2)
             if rest:
@@ -571,7 +575,7 @@ def _read_fixed(st: _Scan, m: re.Match, b: dict) -> bool:
     name = b["canonical"] or " ".join(m.group().split())
     end = m.end()
     if b.get("of"):  # "Cục Công tác đảng và công tác chính trị, Bộ Công an"
-        of = re.compile(r"\s*,?\s*(?:" + b["of"] + r")").match(t, end)
+        of = _rx(r"\s*,?\s*(?:" + b["of"] + r")").match(t, end)
         if of:
             name, end = f"{name} {' '.join(of.group().strip(' ,').split())}", of.end()
     # a fixed name is whole: no procuracy parent is attached to it. A national body
@@ -615,7 +619,7 @@ def _read_named_department(st: _Scan, m: re.Match, _data) -> bool:
     deps = _departments()
     if not any(name_f.startswith(h) for h in deps["head_words"]):
         return False
-    court = re.compile(r"\s*[,\-–]?\s*(?:tand|toa\s+an\s+nhan\s+dan)\s+toi\s+cao\b").match(
+    court = _rx(r"\s*[,\-–]?\s*(?:tand|toa\s+an\s+nhan\s+dan)\s+toi\s+cao\b").match(
         f, m.end() + len(name_f.rstrip(" ,-–")))
     if court:
         # the numbers are the procuracy's: another body's department keeps its written name
@@ -629,7 +633,7 @@ def _read_named_department(st: _Scan, m: re.Match, _data) -> bool:
     if not number:
         return False
     end = m.end() + len(name_f.rstrip(" ,"))
-    par = re.compile(r"\s*\(\s*(?:Vụ|Cục)\s+\d+\s*\)").match(t, end)
+    par = _rx(r"\s*\(\s*(?:Vụ|Cục)\s+\d+\s*\)").match(t, end)
     if par:
         end = par.end()
     st.add(Mention(number, m.start(), end, head, prefix=number))
@@ -646,11 +650,11 @@ def _read_numbered(st: _Scan, m: re.Match, data) -> bool:
 def _read_military(st: _Scan, m: re.Match, _data) -> bool:
     """The military procuracy: "VKS quân sự trung ương", "... Quân khu 1, 2 và 3", "... khu vực 41"."""
     t = st.t
-    n = re.compile(r"\s+(?:[Tt]rung\s+ương|TW)\b").match(t, m.end())
+    n = _rx(r"\s+(?:[Tt]rung\s+ương|TW)\b").match(t, m.end())
     if n:
         st.add(Mention("VKS quân sự trung ương", m.start(), n.end(), "vks", prefix="VKS quân sự", level="trung ương"))
         return True
-    n = re.compile(r"\s+(Quân\s+khu\s+\d+|Quân\s+chủng\s+[A-ZĐ]\w*(?:\s+[a-zđ]\w*)*|Bộ\s+Quốc\s+phòng"
+    n = _rx(r"\s+(Quân\s+khu\s+\d+|Quân\s+chủng\s+[A-ZĐ]\w*(?:\s+[a-zđ]\w*)*|Bộ\s+Quốc\s+phòng"
                    r"|[Kk]hu\s+vực\s+\d+)").match(t, m.end())
     if not n:
         return False
@@ -661,7 +665,7 @@ def _read_military(st: _Scan, m: re.Match, _data) -> bool:
     head = re.match(r"\D+", what).group()
     p = n.end()
     while True:
-        more = re.compile(r"\s*(?:,|và)\s*(\d+)\b(?!\s*[/.]\d)").match(t, p)
+        more = _rx(r"\s*(?:,|và)\s*(\d+)\b(?!\s*[/.]\d)").match(t, p)
         if not more:
             break
         st.add(Mention(f"VKS quân sự {head}{more.group(1)}", more.start(1), more.end(), "vks", prefix="VKS quân sự"))
@@ -692,7 +696,7 @@ def _read_placed(st: _Scan, m: re.Match, body: dict) -> bool:
         st.add(Mention(f"{prefix} tối cao", m.start(), head_end, kind, prefix=prefix, level="tối cao"))
         return True
     if body.get("central"):
-        c = re.compile(r"\s+" + body["central"]).match(t, head_end)
+        c = _rx(r"\s+" + body["central"]).match(t, head_end)
         if c:
             st.add(Mention(f"{prefix} Trung ương", m.start(), c.end(), kind, prefix=prefix, level="trung ương"))
             return True
@@ -749,7 +753,7 @@ def _attach_parents(doc: Document, ms: list[Mention]) -> list[Mention]:
             # a department of a national body: "Thanh tra Bộ Tư pháp", "Vụ II Thanh tra Chính phủ",
             # "Ban Thi đua - Khen thưởng Thanh tra Chính phủ"
             m.name = f"{m.prefix} {nxt.name}"
-            close = re.compile(r"\s*\)").match(t, nxt.end) if "(" in t[m.end:nxt.start] else None
+            close = _rx(r"\s*\)").match(t, nxt.end) if "(" in t[m.end:nxt.start] else None
             m.end, m.level, m.bare = (close.end() if close else nxt.end), None, None
             m.extra["parent"] = nxt.name
             m.extra["needs_person"] = False
@@ -880,7 +884,7 @@ def _ward_name(text: str, pos: int):
     ("phường Chánh Phú Hòa", not "Chánh án")."""
     run = capitalised_run(text, pos, max_words=3)
     if run is None:
-        m = re.compile(r"[^\W\d_]+ (?=[A-ZĐÀ-Ỹ])").match(text, pos)
+        m = _rx(r"[^\W\d_]+ (?=[A-ZĐÀ-Ỹ])").match(text, pos)
         rest = capitalised_run(text, m.end(), max_words=2) if m and m.group()[0].isupper() else None
         run = (text[pos:rest[1]], rest[1]) if rest else None
     return run
