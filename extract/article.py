@@ -379,7 +379,7 @@ def _from_html(html: str, url: Optional[str], selectors: dict) -> Article:
     if not published:
         published = dates.date_from_url(url) or stamp
     if not published:
-        published = _htmldate(tree, url)
+        published = _htmldate(tree, url or meta.url)
     if not published:
         published = dates.published_in_header(body)
     author = picked.get("author") or find_byline(body) or _trafilatura_author(tree, meta)
