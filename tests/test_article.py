@@ -138,3 +138,29 @@ def test_hard_wrapped_lines_are_joined_with_offsets_kept():
     assert "Phó Viện trưởng VKSND tỉnh Phú Yên" in a.text
     assert len(a.text) == len(raw.strip("\n"))
     assert "\n\nTiêu đề ngắn" in a.text
+
+
+def test_head_metadata_is_what_trafilatura_metadata_pass_finds():
+    # The extractor skips trafilatura's metadata pass (issue 13) and reads the title, the head's
+    # author and the page's URL itself: on pages that put them in every usual place, the same.
+    import trafilatura
+    from trafilatura.settings import set_date_params
+
+    heads = [
+        '<meta property="og:title" content="Cụm 5 tổng kết năm 2023"><meta name="author" content="Minh Anh">'
+        '<link rel="canonical" href="https://tin.example.vn/cum-5.html">',
+        '<title>Khối thi đua số 2 sơ kết 6 tháng | Báo Tin</title>'
+        '<script type="application/ld+json">{"@type": "NewsArticle", "author": {"@type": "Person", '
+        '"name": "Thu Hà"}, "headline": "Khối thi đua số 2 sơ kết 6 tháng đầu năm"}</script>',
+        '<title>Trang tin</title><meta property="og:url" content="https://tin.example.vn/2024/05/k.html">',
+    ]
+    for i, head in enumerate(heads):
+        html = (f"<html><head><meta charset='utf-8'>{head}</head><body><h1>Tiêu đề số {i} của bài viết</h1>"
+                f"<article><p>{BODY}</p><p>{BODY}</p></article></body></html>")
+        ours = from_html(html)
+        theirs = trafilatura.bare_extraction(html, with_metadata=True, favor_recall=True,
+                                             date_extraction_params=set_date_params(extensive=False))
+        assert ours.title == " ".join(theirs.title.split())
+        assert ours.author == theirs.author
+        # the host of the page's own URL, as when the URL is given (trafilatura keeps the registered domain)
+        assert ours.source == (theirs.url and theirs.url.split("/")[2])
