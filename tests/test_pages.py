@@ -172,3 +172,42 @@ def test_names_in_the_questions_answers_link_to_their_pages(db_path):
     awards = get(db_path, "/thidua/awards_by_year?year=&recipient=nghe+an")
     assert re.search(r'<td class="col-award"><a href="/thidua/awards/[^"]+">Cờ thi đua', awards)
     assert re.search(r'<td class="col-recipient"><a href="/thidua/units/[^"]+">VKSND tỉnh Nghệ An</a>', awards)
+
+
+@pytest.fixture
+def short_lists(monkeypatch, db_path):
+    """The readers' pages with lists of one entry (LIST_SIZE), on the plugin as Datasette loaded it."""
+    from datasette.plugins import pm
+
+    from kb.serve import make_datasette
+
+    make_datasette(db_path)  # registers the plugin (once per process)
+    (plugin,) = [p for p in pm.get_plugins() if hasattr(p, "LIST_SIZE") and hasattr(p, "_newest_facts")]
+    monkeypatch.setattr(plugin, "LIST_SIZE", 1)
+    monkeypatch.setattr(plugin, "FACT_ROWS", 4)
+
+
+def test_a_units_long_lists_show_the_newest_and_page_through_the_rest(db_path, short_lists):
+    unit = one(db_path, "select id from units where name = 'VKSND tỉnh Thanh Hóa'")
+    dates, page, pages = [], f"/thidua/units/{unit}", 0
+    while page and pages < 10:
+        html = get(db_path, page)
+        events = html.split('id="events"')[1]
+        dates = re.findall(r"<tr><td>(\d{4}-\d\d-\d\d)</td><td>", events) + dates
+        older = re.search(r'<a href="(\?events_page=\d+)#events">← ', events)
+        page = f"/thidua/units/{unit}{older.group(1)}" if older else None
+        pages += 1
+    assert dates == ["2024-12-12", "2025-03-05", "2025-12-11"] and pages == 3  # newest first, one a page
+    assert f'href="/thidua/units/{unit}#events">các sự kiện sau đó' in get(db_path, f"/thidua/units/{unit}?events_page=2")
+    first = get(db_path, f"/thidua/units/{unit}")
+    assert "sự kiện sau đó" not in first
+    if one(db_path, "select count(distinct year || role || cluster_id) from roles where unit_id = ?", [unit]) > 1:
+        assert f'href="/thidua/roles?unit_id={unit}"' in first
+
+
+def test_a_clusters_long_lists_link_to_the_rest(db_path, short_lists):
+    cluster = one(db_path, "select id from clusters where name = 'Cụm thi đua số 6'")
+    html = get(db_path, f"/thidua/clusters/{cluster}")
+    assert len(links(html.split('id="events"')[1], "events")) == 1  # the newest of its three conferences
+    assert f'href="/thidua/events?cluster_id={cluster}">xem tất cả</a>' in html
+    assert "Cụm thi đua số 6 tổng kết năm 2025" in html
