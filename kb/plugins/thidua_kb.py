@@ -150,14 +150,37 @@ def _plain(text):
     return text.replace("<mark>", "‹mark›").replace("</mark>", "‹/mark›")
 
 
+@functools.lru_cache(maxsize=256)
+def _typed_words(query):
+    """The query's words as typed (NFC, lower case)."""
+    return tuple(set(re.findall(r"\w+", unicodedata.normalize("NFC", query).lower())))
+
+
+def _word_char(ch):
+    return ch.isalnum() or ch == "_"  # what re's \w matches in a str
+
+
+def _has_word(text, word):
+    r"""``word`` (word characters only) is a whole word of the text: an occurrence with no word
+    character on either side, as re.findall(r"\w+", text) would cut it."""
+    at = text.find(word)
+    while at >= 0:
+        end = at + len(word)
+        if (at == 0 or not _word_char(text[at - 1])) and (end == len(text) or not _word_char(text[end])):
+            return True
+        at = text.find(word, at + 1)
+    return False
+
+
 def accent_words(text, query):
     """How many words of the query occur in the text as typed (case aside, accents included): a text
-    written with the accents the reader typed ranks above one that matches only once folded."""
-    wanted = set(re.findall(r"\w+", unicodedata.normalize("NFC", str(query or "")).lower()))
+    written with the accents the reader typed ranks above one that matches only once folded.
+    (str.find for each word rather than splitting the whole article into words: ~20x cheaper.)"""
+    wanted = _typed_words(_bounded(query or "", QUERY_MAX, "accent_words"))
     if not wanted or not text:
         return 0
-    words = set(re.findall(r"\w+", unicodedata.normalize("NFC", str(text)).lower()))
-    return len(wanted & words)
+    text = unicodedata.normalize("NFC", str(text)).lower()
+    return sum(1 for word in wanted if _has_word(text, word))
 
 
 # Memory-map the database (read-only): reading pages costs no system call or copy,
