@@ -26,7 +26,7 @@ and ``datasette package`` can ship it with ``--plugins-dir kb/plugins`` alone.
   article; a unit, an official and a cluster with what the knowledge base knows of them.
 - Vietnamese for readers: column headings and form labels from metadata.yml (``plugins:
   thidua-kb: labels, params``), event types in words in canned queries (``event_types``), the
-  search page's facets (``kb_facets``) and snippets (``kb_marked``); tables open without the
+  search page's facets (``kb_json``) and snippets (``kb_marked``); tables open without the
   columns listed in ``hidden_columns`` (``?_all=1`` shows them).
 - ``accent_words(text, query)``: the query's words written as typed (the search ranks them first).
 """
@@ -642,14 +642,14 @@ async def _page_vars(datasette, database, table, pk, request=None) -> dict:
 PAGES = ("events", "units", "officials", "clusters")
 
 
-def facet_counts(rows, key):
-    """[(value, count)] of a result column, most frequent first (the search page's facets)."""
-    counts: dict = {}
-    for r in rows:
-        value = r[key]
-        if value not in (None, ""):
-            counts[value] = counts.get(value, 0) + 1
-    return sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))
+def json_value(text):
+    """A JSON column as Python (the search page's facets); {} when empty or not JSON."""
+    import json
+
+    try:
+        return json.loads(text) if text else {}
+    except ValueError:
+        return {}
 
 
 def marked(snippet) -> Markup:
@@ -688,7 +688,7 @@ def sources_html(urls, database, items, with_event=True):
 
 @hookimpl
 def prepare_jinja2_environment(env, datasette):
-    env.filters["kb_facets"] = facet_counts
+    env.filters["kb_json"] = json_value
     env.filters["kb_marked"] = marked
     urls = datasette.urls
     env.globals["kb_link"] = functools.partial(link_html, urls)
@@ -717,6 +717,32 @@ def extra_template_vars(template, database, table, view_name, request, datasette
                                               request)}
 
     return page_vars
+
+
+# --------------------------------------------------------------------------- metadata read once
+# datasette.plugin_config() merges the whole metadata on every call, and every render_cell hook of a
+# page runs for every cell: datasette-render-markdown's asks for its config each time, 3,200 times for
+# the search page's 200 results x 16 columns (~15 ms of a page). kb/serve.py reads the metadata once at
+# start and nothing changes it while serving, so the answer for the same arguments is kept.
+def _remember_plugin_config(datasette):
+    if getattr(datasette, "_kb_plugin_config_cache", None) is not None:
+        return
+    read = datasette.plugin_config
+    cache: dict = {}
+
+    def plugin_config(plugin_name, database=None, table=None, fallback=True):
+        key = (plugin_name, database, table, fallback)
+        if key not in cache:
+            cache[key] = read(plugin_name, database=database, table=table, fallback=fallback)
+        return cache[key]
+
+    datasette._kb_plugin_config_cache = cache
+    datasette.plugin_config = plugin_config
+
+
+@hookimpl
+def startup(datasette):
+    _remember_plugin_config(datasette)
 
 
 # --------------------------------------------------------------------------- event types in words
