@@ -218,13 +218,13 @@ def test_a_clusters_long_lists_link_to_the_rest(db_path, short_lists):
     assert "Cụm thi đua số 6 tổng kết năm 2025" in html
 
 
-def test_the_search_page_shows_50_results_a_page_and_counts_facets_over_all(tmp_path):
+def test_the_search_page_shows_20_results_a_page_and_counts_facets_over_all(tmp_path):
     import sqlite_utils
 
     from kb.build import build
     from kb_fixtures import page_row
 
-    urls = [f"https://a.example.vn/{i}" for i in range(60)]
+    urls = [f"https://a.example.vn/{i}" for i in range(30)]
 
     def extract(page):
         i = int(page["url"].rsplit("/", 1)[1])
@@ -242,10 +242,10 @@ def test_the_search_page_shows_50_results_a_page_and_counts_facets_over_all(tmp_
     first, second = get(path, "/thidua/search_events?q=thi+dua"), get(path, "/thidua/search_events?q=thi+dua&page=2")
     hits = [re.findall(r'href="/thidua/events/([^"]+)"', h.split('<li class="kb-hit">', 1)[1].split("</ol>")[0])
             for h in (first, second)]
-    assert len(first.split('<li class="kb-hit">')) - 1 == 50 and len(second.split('<li class="kb-hit">')) - 1 == events - 50
+    assert len(first.split('<li class="kb-hit">')) - 1 == 20 and len(second.split('<li class="kb-hit">')) - 1 == events - 20
     assert not set(hits[0]) & set(hits[1])  # the second page goes on where the first stopped
-    assert f"{events} kết quả" in text(first) and "kết quả 51–" in text(second)
+    assert f"{events} kết quả" in text(first) and "kết quả 21–" in text(second)
     assert "page=2" in first and "page=1" in second  # links to the next and the previous page
     years = re.findall(r'<li(?: class="kb-chosen")?><a href="[^"]*">([^<]+)</a> (\d+)</li>',
                        first.split('kb-facet-year"')[1].split("</ul>")[0])
-    assert sum(int(n) for _, n in years) == events  # counted over every result, not the page's 50
+    assert sum(int(n) for _, n in years) == events  # counted over every result, not the page's 20
