@@ -561,7 +561,8 @@ def _newest_facts(rows, keys):
 def _list_page(request) -> int:
     """?events_page=N (1: the newest events), for the unit page's older events."""
     try:
-        return max(1, int(request.args.get("events_page", "1"))) if request is not None else 1
+        page = int(request.args.get("events_page", "1")) if request is not None else 1
+        return min(max(1, page), 100_000)  # beyond any unit's events; an offset SQLite can take
     except ValueError:
         return 1
 
