@@ -121,7 +121,12 @@ def test_tables_open_with_the_columns_that_fit_a_screen(db_path):
 def test_the_search_page_gives_results_with_snippets_links_and_facets(db_path):
     html = get(db_path, "/thidua/search_events?q=cum+thi+dua+so+6")
     hits = html.split('<li class="kb-hit">')[1:]
-    assert len(hits) == 5  # Cụm 6's five reports (every word must occur: not Cụm 7's)
+    # Cụm 6's three conferences, each once though five reports tell them (every word must occur: not Cụm 7's)
+    assert len(hits) == 3
+    assert sorted(links("".join(hits), "events")) == sorted(
+        r[0] for r in sqlite3.connect(db_path).execute(
+            "select e.id from events e join clusters c on c.id = e.cluster_id where c.name = 'Cụm thi đua số 6'"))
+    assert "(3 bài)" in html  # the merged one says how many reports it has
     first = hits[0]
     assert "<mark>Cụm</mark> <mark>thi</mark> <mark>đua</mark> <mark>số</mark> <mark>6</mark>" in first
     assert re.search(r'href="/thidua/events/[^"]+"', first) and re.search(r'href="/thidua/articles/[^"]+"', first)
@@ -129,9 +134,9 @@ def test_the_search_page_gives_results_with_snippets_links_and_facets(db_path):
     facets = {m: re.findall(r'<li(?: class="kb-chosen")?><a href="[^"]*">([^<]+)</a> (\d+)</li>',
                             html.split(f'kb-facet-{m}"')[1].split("</ul>")[0])
               for m in ("year", "type", "cluster", "province")}
-    assert facets["year"] == [("2024", "3"), ("2025", "2")]
-    assert facets["type"] == [("Tổng kết", "4"), ("Ký kết giao ước", "1")]
-    assert facets["cluster"] == [("Cụm thi đua số 6", "5")]
+    assert facets["year"] == [("2025", "2"), ("2024", "1")]
+    assert facets["type"] == [("Tổng kết", "2"), ("Ký kết giao ước", "1")]
+    assert facets["cluster"] == [("Cụm thi đua số 6", "3")]
     narrowed = get(db_path, "/thidua/search_events?q=cum+thi+dua+so+6&year=2025")
     assert len(narrowed.split('<li class="kb-hit">')[1:]) == 2
 
@@ -172,3 +177,75 @@ def test_names_in_the_questions_answers_link_to_their_pages(db_path):
     awards = get(db_path, "/thidua/awards_by_year?year=&recipient=nghe+an")
     assert re.search(r'<td class="col-award"><a href="/thidua/awards/[^"]+">Cờ thi đua', awards)
     assert re.search(r'<td class="col-recipient"><a href="/thidua/units/[^"]+">VKSND tỉnh Nghệ An</a>', awards)
+
+
+@pytest.fixture
+def short_lists(monkeypatch, db_path):
+    """The readers' pages with lists of one entry (LIST_SIZE), on the plugin as Datasette loaded it."""
+    from datasette.plugins import pm
+
+    from kb.serve import make_datasette
+
+    make_datasette(db_path)  # registers the plugin (once per process)
+    (plugin,) = [p for p in pm.get_plugins() if hasattr(p, "LIST_SIZE") and hasattr(p, "_newest_facts")]
+    monkeypatch.setattr(plugin, "LIST_SIZE", 1)
+    monkeypatch.setattr(plugin, "FACT_ROWS", 4)
+
+
+def test_a_units_long_lists_show_the_newest_and_page_through_the_rest(db_path, short_lists):
+    unit = one(db_path, "select id from units where name = 'VKSND tỉnh Thanh Hóa'")
+    dates, page, pages = [], f"/thidua/units/{unit}", 0
+    while page and pages < 10:
+        html = get(db_path, page)
+        events = html.split('id="events"')[1]
+        dates = re.findall(r"<tr><td>(\d{4}-\d\d-\d\d)</td><td>", events) + dates
+        older = re.search(r'<a href="(\?events_page=\d+)#events">← ', events)
+        page = f"/thidua/units/{unit}{older.group(1)}" if older else None
+        pages += 1
+    assert dates == ["2024-12-12", "2025-03-05", "2025-12-11"] and pages == 3  # newest first, one a page
+    assert f'href="/thidua/units/{unit}#events">các sự kiện sau đó' in get(db_path, f"/thidua/units/{unit}?events_page=2")
+    first = get(db_path, f"/thidua/units/{unit}")
+    assert "sự kiện sau đó" not in first
+    if one(db_path, "select count(distinct year || role || cluster_id) from roles where unit_id = ?", [unit]) > 1:
+        assert f'href="/thidua/roles?unit_id={unit}"' in first
+
+
+def test_a_clusters_long_lists_link_to_the_rest(db_path, short_lists):
+    cluster = one(db_path, "select id from clusters where name = 'Cụm thi đua số 6'")
+    html = get(db_path, f"/thidua/clusters/{cluster}")
+    assert len(links(html.split('id="events"')[1], "events")) == 1  # the newest of its three conferences
+    assert f'href="/thidua/events?cluster_id={cluster}">xem tất cả</a>' in html
+    assert "Cụm thi đua số 6 tổng kết năm 2025" in html
+
+
+def test_the_search_page_shows_20_results_a_page_and_counts_facets_over_all(tmp_path):
+    import sqlite_utils
+
+    from kb.build import build
+    from kb_fixtures import page_row
+
+    urls = [f"https://a.example.vn/{i}" for i in range(30)]
+
+    def extract(page):
+        i = int(page["url"].rsplit("/", 1)[1])
+        return {"url": page["url"], "source": "a.example.vn", "published": f"{2020 + i % 2}-06-{1 + i % 28:02d}",
+                "title": f"Hội nghị thi đua lần {i}", "author": None, "relevant": True,
+                "text": f"Hội nghị thi đua lần {i} của đơn vị số {i}.",
+                "event": {"type": "so_ket", "date": None, "period": None, "online": False, "cluster": None,
+                          "scope": None},
+                "units": [], "officials": [], "awards": [], "roles": [], "documents": []}
+
+    path = tmp_path / "thidua.db"
+    sqlite_utils.Database(path)["pages"].insert_all([page_row(u, f"<p>{u}</p>") for u in urls], pk="id")
+    build(path, extract, progress=False)
+    events = one(path, "select count(*) from events")
+    first, second = get(path, "/thidua/search_events?q=thi+dua"), get(path, "/thidua/search_events?q=thi+dua&page=2")
+    hits = [re.findall(r'href="/thidua/events/([^"]+)"', h.split('<li class="kb-hit">', 1)[1].split("</ol>")[0])
+            for h in (first, second)]
+    assert len(first.split('<li class="kb-hit">')) - 1 == 20 and len(second.split('<li class="kb-hit">')) - 1 == events - 20
+    assert not set(hits[0]) & set(hits[1])  # the second page goes on where the first stopped
+    assert f"{events} kết quả" in text(first) and "kết quả 21–" in text(second)
+    assert "page=2" in first and "page=1" in second  # links to the next and the previous page
+    years = re.findall(r'<li(?: class="kb-chosen")?><a href="[^"]*">([^<]+)</a> (\d+)</li>',
+                       first.split('kb-facet-year"')[1].split("</ul>")[0])
+    assert sum(int(n) for _, n in years) == events  # counted over every result, not the page's 20

@@ -52,3 +52,15 @@ def test_snippet_from_the_folded_text_is_the_same():
     assert accent_snippet(text, "bac giang", "too short") == accent_snippet(text, "bac giang")
     assert "<mark>Bắc Giang</mark>" not in accent_snippet(text, "bac giang")  # words are marked one by one
     assert "<mark>Bắc</mark> <mark>Giang</mark>" in accent_snippet(text, "bac giang", folded)
+
+
+def test_accent_words_counts_the_words_typed_as_whole_words():
+    from kb.plugins.thidua_kb import accent_words
+
+    text = "Hội nghị thi đua Cụm 6; Thi-đua_2 ĐỒNG CHÍ thiết"
+    assert accent_words(text, "thi đua") == 2
+    assert accent_words(text, "thi dua") == 1  # "dua" is not written so
+    assert accent_words(text, "cụm 6 cum") == 2
+    assert accent_words(text, "đồng chí") == 2  # case aside
+    assert accent_words(text, "thiế") == 0 and accent_words(text, "đua_2") == 1  # whole words only (\w includes _)
+    assert accent_words(None, "thi") == 0 and accent_words(text, "  ") == 0
