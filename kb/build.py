@@ -16,7 +16,7 @@ from typing import Callable, Iterable, Iterator, Optional
 
 import sqlite_utils
 
-from .load import Writer, _sql, article_id, prepare_record, write_rows
+from .load import DELETE_BUILD_ERROR, UPDATE_CURRENT_VERSION, Writer, _sql, article_id, prepare_record, write_rows
 from .merge import merge as merge_events, needs_merge
 from .resolve import recompute_cluster_members, recompute_positions, remove_orphans
 from .schema import defer_fts, ensure_schema, resume_fts
@@ -85,7 +85,7 @@ def build(db_path, extract_page: Callable[[dict], dict], jobs: int = 1, progress
             if error is None:
                 db.conn.execute("SAVEPOINT build_record")
                 try:
-                    writer.write(prepared[1])  # the record, its version marked current, its old error gone
+                    writer.write(prepared[1], prepared[0])  # the record, its version marked current, its old error gone
                     db.conn.execute("RELEASE build_record")
                     writer.released()
                 except Exception as exc:  # one bad record never stops the run
@@ -276,9 +276,9 @@ def _current_version_ops(page: dict, version: int) -> list:
     aid = article_id(page.get("url") or str(page["id"]))
     row = {"page_id": page["id"], "article_id": aid, "version": version, "content_hash": page.get("content_hash"),
            "fetched_at": page.get("fetched_at"), "status": "current"}
-    return [("update article_versions set status = 'earlier' where article_id = ? and status = 'current'", (aid,)),
+    return [(UPDATE_CURRENT_VERSION, (aid,)),
             (_sql("article_versions", tuple(row), "upsert"), tuple(row.values())),
-            ("delete from build_errors where page_id = ?", (page["id"],))]
+            (DELETE_BUILD_ERROR, (page["id"],))]
 
 
 def _record_error(db, page: dict, error: str) -> None:
