@@ -11,7 +11,7 @@ import signal
 import traceback
 from collections import deque
 from datetime import datetime, timezone
-from multiprocessing import Pool
+from multiprocessing import get_context
 from typing import Callable, Iterable, Iterator, Optional
 
 import sqlite_utils
@@ -195,32 +195,38 @@ def _extract_all(db, pages: list[tuple[int, int]], extract_page, jobs: int,
                  extractor_version: Optional[str] = None) -> Iterator[tuple]:
     """(page without its HTML, (article id, statements), {relevant, skipped}, error) for each (page id, version),
     in order; extraction and the statements' preparation run in a pool when jobs > 1."""
-    pool = Pool(jobs) if jobs > 1 and len(pages) > 1 else None
+
+    def tasks(batch):
+        versions = dict(batch)
+        return [(extract_page, page, versions[page["id"]], extractor_version)
+                for page in _read_pages(db, [p for p, _ in batch])]
+
+    def batches(todo):
+        return (todo[i:i + BATCH] for i in range(0, len(todo), BATCH))
+
+    if jobs <= 1 or len(pages) <= 1:
+        for batch in batches(pages):
+            yield from map(_extract_one, tasks(batch))
+        return
+    # The first page is extracted here, before the pool forks: the extractor loads its vocabularies,
+    # gazetteers and models on its first call (extract.pipeline warms itself up), so they are loaded
+    # once, in this process, and the workers inherit them (fork, copy-on-write) instead of each loading
+    # them again. --jobs 1 pays the same load on its first page, in the same process.
+    yield from map(_extract_one, tasks(pages[:1]))
+    pool = get_context("fork").Pool(jobs)
     try:
-        batches = (pages[i:i + BATCH] for i in range(0, len(pages), BATCH))
-
-        def tasks(batch):
-            versions = dict(batch)
-            return [(extract_page, page, versions[page["id"]], extractor_version)
-                    for page in _read_pages(db, [p for p, _ in batch])]
-
-        if pool is None:
-            for batch in batches:
-                yield from map(_extract_one, tasks(batch))
-            return
         # IN_FLIGHT batches queued in the pool: while this process stores one batch's results, the
         # workers are already on the next, so they never wait for the writer (nor for page reads).
         queued: deque = deque()
-        for batch in batches:
+        for batch in batches(pages[1:]):
             queued.append(pool.imap(_extract_one, tasks(batch), chunksize=4))
             if len(queued) >= IN_FLIGHT:
                 yield from queued.popleft()
         while queued:
             yield from queued.popleft()
     finally:
-        if pool:
-            pool.terminate()
-            pool.join()
+        pool.terminate()
+        pool.join()
 
 
 def _read_pages(db, ids: list[int]) -> list[dict]:
