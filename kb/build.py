@@ -19,7 +19,7 @@ import sqlite_utils
 from .load import DELETE_BUILD_ERROR, UPDATE_CURRENT_VERSION, Writer, _sql, article_id, prepare_record, write_rows
 from .merge import merge as merge_events, needs_merge
 from .resolve import recompute_cluster_members, recompute_positions, remove_orphans
-from .schema import defer_fts, ensure_schema, resume_fts
+from .schema import create_indexes, defer_fts, drop_indexes, ensure_schema, resume_fts
 
 BATCH = 64  # pages read (with their HTML) per round trip; bounds memory
 IN_FLIGHT = 2  # batches handed to the pool at once: workers start the next while this process stores one
@@ -75,6 +75,10 @@ def build(db_path, extract_page: Callable[[dict], dict], jobs: int = 1, progress
 
     # Articles inserted by this build are indexed for search once, at the end (see kb.schema.defer_fts).
     fts_since = defer_fts(db) if to_extract else None
+    # A first build indexes its rows once, at the end, too (see kb.schema.drop_indexes).
+    first_build = bool(to_extract) and not db.execute("select exists(select 1 from articles)").fetchone()[0]
+    if first_build:
+        drop_indexes(db)
     try:
         results = _extract_all(db, [(p, v) for p, v in to_extract], extract_page, jobs, extractor_version)
         writer, done = Writer(db), 0
@@ -114,9 +118,11 @@ def build(db_path, extract_page: Callable[[dict], dict], jobs: int = 1, progress
         db.conn.commit()
         _phase("facts")
     finally:
+        if db.conn.in_transaction:  # an exception escaped: keep what was committed, index it
+            db.conn.rollback()
+        if first_build:
+            create_indexes(db)
         if fts_since is not None:
-            if db.conn.in_transaction:  # an exception escaped: keep what was committed, index it
-                db.conn.rollback()
             resume_fts(db, fts_since)
     _phase("fts")
 
