@@ -138,6 +138,7 @@ def web_url(url) -> Optional[str]:
     return url
 
 
+@lru_cache(maxsize=4096)  # a page's article id is asked for its record, then for its version
 def article_id(url: str) -> str:
     """First 16 hex of sha1(canonical URL): the same article keeps its id across builds and versions."""
     return hashlib.sha1(canonical_url(url).encode("utf-8")).hexdigest()[:16]
