@@ -18,10 +18,11 @@ from .common import THIDUA, WORK, Figure, check, last_json, median, remove_db, r
 from .extract import page
 
 # Pages per run. Start-up is serial on both sides (Python, the imports, and the extractor's
-# vocabularies and models, ~2 s here, loaded once before the pool forks); at ~10 ms a page,
-# 600 pages left ~6 s of parallel work against it, capping the ratio near 1.6 on two idle
-# cores whatever the build does. 3,000 pages (~31 s with --jobs 1) make the parallel part dominate.
-N_PAGES = 3000
+# vocabularies and models: ~2 s here, loaded once, before the pool forks); extraction is now
+# ~8-10 ms a page, so the 600 pages used before issue 13 left ~6 s of parallel work against it and
+# capped the ratio near 1.6 on two idle cores, whatever the build did. With 5,000 pages (~40 s with
+# --jobs 1) the bound is ~1.9.
+N_PAGES = 5000
 
 
 def html_pages_db(n: int):
