@@ -17,6 +17,13 @@ import sqlite_utils
 from .common import THIDUA, WORK, Figure, check, last_json, median, remove_db, run_child
 from .extract import page
 
+# Pages per run. Start-up is serial on both sides (Python, the imports, and the extractor's
+# vocabularies and models: ~2 s here, loaded once, before the pool forks); extraction is now
+# ~8-10 ms a page, so the 600 pages used before issue 13 left ~6 s of parallel work against it and
+# capped the ratio near 1.6 on two idle cores, whatever the build did. With 5,000 pages (~40 s with
+# --jobs 1) the bound is ~1.9.
+N_PAGES = 5000
+
 
 def html_pages_db(n: int):
     from kb.schema import PAGES
@@ -49,15 +56,16 @@ def _build(src, jobs: int) -> tuple[float, float, int]:
     dst = WORK / f"scaling-jobs{jobs}.db"
     remove_db(dst)
     shutil.copyfile(src, dst)
-    r = check(run_child([THIDUA, "build", "--db", str(dst), "--jobs", str(jobs), "--no-progress"], timeout=3600),
+    r = check(run_child([THIDUA, "build", "--db", str(dst), "--jobs", str(jobs), "--no-progress", "--json"],
+                        timeout=3600),
               f"thidua build --jobs {jobs}")
-    stats = last_json(r.stderr)
+    stats = last_json(r.stdout)  # --json: the counts on standard output
     remove_db(dst)
     return stats["extracted"] / r.seconds, r.max_rss_mb, r.cpu_seconds / r.seconds
 
 
 def measure(ctx: dict) -> list[Figure]:
-    n = 80 if ctx["quick"] else 600
+    n = 80 if ctx["quick"] else N_PAGES
     src = html_pages_db(n)
     one, two, ratios, rss, busy = [], [], [], {1: [], 2: []}, {1: [], 2: []}
     for _ in range(ctx["runs"]):
@@ -70,7 +78,7 @@ def measure(ctx: dict) -> list[Figure]:
     ctx["rss"]["extract+build --jobs 2"] = rss[2]
     ratio = median(ratios)
     return [Figure("scaling --jobs 2", median(two), "articles/s", baseline=median(one), ratio=ratio,
-                   target=f"ratio >= 1.7 on 2 cores (this machine: {os.cpu_count()})", passed=ratio >= 1.7,
+                   target=f"ratio >= 1.8 on 2 cores (this machine: {os.cpu_count()})", passed=ratio >= 1.8,
                    runs=len(ratios), detail={"pages": n, "jobs1": one, "jobs2": two, "ratios": ratios,
                            # CPU seconds per wall second of the whole process tree: ~2 means both cores were ours
                            "cores_used_jobs1": busy[1], "cores_used_jobs2": busy[2]})]

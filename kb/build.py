@@ -11,19 +11,23 @@ import signal
 import traceback
 from collections import deque
 from datetime import datetime, timezone
-from multiprocessing import Pool
+from multiprocessing import get_context
 from typing import Callable, Iterable, Iterator, Optional
 
 import sqlite_utils
 
-from .load import Writer, _sql, article_id, prepare_record, write_rows
+from .load import DELETE_BUILD_ERROR, UPDATE_CURRENT_VERSION, Writer, _sql, article_id, prepare_record, write_rows
 from .merge import merge as merge_events, needs_merge
 from .resolve import recompute_cluster_members, recompute_positions, remove_orphans
-from .schema import defer_fts, ensure_schema, resume_fts
+from .schema import create_indexes, defer_fts, drop_indexes, ensure_schema, resume_fts
 
 BATCH = 64  # pages read (with their HTML) per round trip; bounds memory
 IN_FLIGHT = 2  # batches handed to the pool at once: workers start the next while this process stores one
-COMMIT_EVERY = 2048  # records per transaction (each record in a savepoint, so one bad record is undone alone)
+# Records per transaction (each record in a savepoint, so one bad record is undone alone). A commit
+# writes every page the transaction changed, and the primary keys are hashes, so most pages of their
+# indexes change in every transaction: at 100k articles, 49 commits of 2,048 cost ~5 s more than 7 of
+# 16,384 (measured; the page cache, cache_size below, still bounds the memory).
+COMMIT_EVERY = 16384
 
 ELIGIBLE = "status = 200 and (is_article is null or is_article != 0)"
 
@@ -75,6 +79,10 @@ def build(db_path, extract_page: Callable[[dict], dict], jobs: int = 1, progress
 
     # Articles inserted by this build are indexed for search once, at the end (see kb.schema.defer_fts).
     fts_since = defer_fts(db) if to_extract else None
+    # A first build indexes its rows once, at the end, too (see kb.schema.drop_indexes).
+    first_build = bool(to_extract) and not db.execute("select exists(select 1 from articles)").fetchone()[0]
+    if first_build:
+        drop_indexes(db)
     try:
         results = _extract_all(db, [(p, v) for p, v in to_extract], extract_page, jobs, extractor_version)
         writer, done = Writer(db), 0
@@ -85,7 +93,7 @@ def build(db_path, extract_page: Callable[[dict], dict], jobs: int = 1, progress
             if error is None:
                 db.conn.execute("SAVEPOINT build_record")
                 try:
-                    writer.write(prepared[1])  # the record, its version marked current, its old error gone
+                    writer.write(prepared[1], prepared[0])  # the record, its version marked current, its old error gone
                     db.conn.execute("RELEASE build_record")
                     writer.released()
                 except Exception as exc:  # one bad record never stops the run
@@ -114,9 +122,11 @@ def build(db_path, extract_page: Callable[[dict], dict], jobs: int = 1, progress
         db.conn.commit()
         _phase("facts")
     finally:
+        if db.conn.in_transaction:  # an exception escaped: keep what was committed, index it
+            db.conn.rollback()
+        if first_build:
+            create_indexes(db)
         if fts_since is not None:
-            if db.conn.in_transaction:  # an exception escaped: keep what was committed, index it
-                db.conn.rollback()
             resume_fts(db, fts_since)
     _phase("fts")
 
@@ -195,32 +205,38 @@ def _extract_all(db, pages: list[tuple[int, int]], extract_page, jobs: int,
                  extractor_version: Optional[str] = None) -> Iterator[tuple]:
     """(page without its HTML, (article id, statements), {relevant, skipped}, error) for each (page id, version),
     in order; extraction and the statements' preparation run in a pool when jobs > 1."""
-    pool = Pool(jobs) if jobs > 1 and len(pages) > 1 else None
+
+    def tasks(batch):
+        versions = dict(batch)
+        return [(extract_page, page, versions[page["id"]], extractor_version)
+                for page in _read_pages(db, [p for p, _ in batch])]
+
+    def batches(todo):
+        return (todo[i:i + BATCH] for i in range(0, len(todo), BATCH))
+
+    if jobs <= 1 or len(pages) <= 1:
+        for batch in batches(pages):
+            yield from map(_extract_one, tasks(batch))
+        return
+    # The first page is extracted here, before the pool forks: the extractor loads its vocabularies,
+    # gazetteers and models on its first call (extract.pipeline warms itself up), so they are loaded
+    # once, in this process, and the workers inherit them (fork, copy-on-write) instead of each loading
+    # them again. --jobs 1 pays the same load on its first page, in the same process.
+    yield from map(_extract_one, tasks(pages[:1]))
+    pool = get_context("fork").Pool(jobs)
     try:
-        batches = (pages[i:i + BATCH] for i in range(0, len(pages), BATCH))
-
-        def tasks(batch):
-            versions = dict(batch)
-            return [(extract_page, page, versions[page["id"]], extractor_version)
-                    for page in _read_pages(db, [p for p, _ in batch])]
-
-        if pool is None:
-            for batch in batches:
-                yield from map(_extract_one, tasks(batch))
-            return
         # IN_FLIGHT batches queued in the pool: while this process stores one batch's results, the
         # workers are already on the next, so they never wait for the writer (nor for page reads).
         queued: deque = deque()
-        for batch in batches:
+        for batch in batches(pages[1:]):
             queued.append(pool.imap(_extract_one, tasks(batch), chunksize=4))
             if len(queued) >= IN_FLIGHT:
                 yield from queued.popleft()
         while queued:
             yield from queued.popleft()
     finally:
-        if pool:
-            pool.terminate()
-            pool.join()
+        pool.terminate()
+        pool.join()
 
 
 def _read_pages(db, ids: list[int]) -> list[dict]:
@@ -276,9 +292,9 @@ def _current_version_ops(page: dict, version: int) -> list:
     aid = article_id(page.get("url") or str(page["id"]))
     row = {"page_id": page["id"], "article_id": aid, "version": version, "content_hash": page.get("content_hash"),
            "fetched_at": page.get("fetched_at"), "status": "current"}
-    return [("update article_versions set status = 'earlier' where article_id = ? and status = 'current'", (aid,)),
+    return [(UPDATE_CURRENT_VERSION, (aid,)),
             (_sql("article_versions", tuple(row), "upsert"), tuple(row.values())),
-            ("delete from build_errors where page_id = ?", (page["id"],))]
+            (DELETE_BUILD_ERROR, (page["id"],))]
 
 
 def _record_error(db, page: dict, error: str) -> None:

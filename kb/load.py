@@ -138,6 +138,7 @@ def web_url(url) -> Optional[str]:
     return url
 
 
+@lru_cache(maxsize=4096)  # a page's article id is asked for its record, then for its version
 def article_id(url: str) -> str:
     """First 16 hex of sha1(canonical URL): the same article keeps its id across builds and versions."""
     return hashlib.sha1(canonical_url(url).encode("utf-8")).hexdigest()[:16]
@@ -151,24 +152,44 @@ def event_id(article: str) -> str:
 class Writer:
     """The build's single writer: executes prepared statements, skipping an ``INSERT OR IGNORE`` it has
     already run with the same values (a unit, official, alias or cluster named by many articles: the
-    second run is a no-op, since the build deletes none of those rows before remove_orphans())."""
+    second run is a no-op, since the build deletes none of those rows before remove_orphans()).
+
+    It also skips the statements that only clean up after an earlier write of the same article
+    (its facts, its report, its current version: ``ONLY_IF_STORED``) when the article is not in the
+    knowledge base yet, and the deletion of a page's build error when the page has none: most of
+    a first build's articles are new, and those statements would find nothing to delete."""
 
     def __init__(self, db):
         self.execute = db.conn.execute
+        self.executemany = db.conn.executemany
         self.done: set = set()
         self.pending: list = []  # added since the last savepoint was released
+        self.stored = {row[0] for row in db.conn.execute("select id from articles")}
+        self.failed = {row[0] for row in db.conn.execute("select page_id from build_errors")}
 
-    def write(self, ops) -> None:
+    def write(self, ops, article: Optional[str] = None) -> None:
+        """Execute ``ops`` ((sql, params) or (sql, [params...]) for several rows), those of ``article``."""
         execute, done, pending = self.execute, self.done, self.pending
+        new = article is not None and article not in self.stored
         for op in ops:
-            if op[0].startswith("INSERT OR IGNORE"):
+            sql, params = op
+            if sql in IGNORE_SQL:
                 if op in done:
                     continue
-                execute(*op)
+                execute(sql, params)
                 done.add(op)
                 pending.append(op)
+            elif type(params) is list:
+                self.executemany(sql, params)
+            elif new and sql in ONLY_IF_STORED:
+                continue
+            elif sql == DELETE_BUILD_ERROR and params[0] not in self.failed:
+                continue
             else:
-                execute(*op)
+                execute(sql, params)
+        if article is not None:
+            # (kept if the savepoint is rolled back: the deletions would then find nothing, which is harmless)
+            self.stored.add(article)
 
     def released(self) -> None:
         self.pending.clear()
@@ -184,25 +205,51 @@ def _rows(ops: list, table: str, rows, how: str) -> None:
         ops.append((_sql(table, tuple(row), how), tuple(row.values())))
 
 
+# The statements of the hot path, columns in a fixed order: rows are built as tuples, not dicts
+# (the same statements and values as _sql() with the same columns gives).
+EVIDENCE_COLUMNS = ("evidence_start", "evidence_end", "evidence_sentence", "evidence_text")
+ARTICLE_COLUMNS = ("id", "page_id", "url", "final_url", "canonical_url", "source", "title", "published", "author",
+                   "text", "title_folded", "text_folded", "relevant", "skip_reason", "content_hash", "version",
+                   "fetched_at", "extracted_at", "extractor_version")
+REPORT_COLUMNS = ("id", "event_id", "article_id", "site", "published", "title", "type", "types", "date", "year",
+                  "period", "online", "cluster_id", "scope", "province_id", "province", "relevant")
+_INSERT_ARTICLE = _sql("articles", ARTICLE_COLUMNS, "upsert")
+_INSERT_REPORT = _sql("event_reports", REPORT_COLUMNS, "replace")
+_INSERT_EVENT_UNIT = _sql("event_units", ("event_id", "unit_id", "seq", "surface", "mentions", *EVIDENCE_COLUMNS),
+                          "replace")
+_INSERT_OFFICIAL = _sql("officials", ("id", "name", "name_folded", "unit_id"), "ignore")
+_INSERT_APPEARANCE = _sql("appearances", ("event_id", "seq", "official_id", "name", "title", "unit_id", "role",
+                                          *EVIDENCE_COLUMNS), "replace")
+_INSERT_AWARD = _sql("awards", ("event_id", "seq", "name", "recipient", "recipient_unit_id", "recipient_official_id",
+                                "status", "year", *EVIDENCE_COLUMNS), "replace")
+_INSERT_ROLE = _sql("roles", ("event_id", "seq", "cluster_id", "unit_id", "role", "year", *EVIDENCE_COLUMNS),
+                    "replace")
+_INSERT_DOCUMENT = _sql("documents", ("id", "kind", "number"), "upsert")
+_INSERT_DATED_DOCUMENT = _sql("documents", ("id", "kind", "number", "date"), "upsert")
+_INSERT_EVENT_DOCUMENT = _sql("event_documents", ("event_id", "document_id", "seq", *EVIDENCE_COLUMNS), "replace")
+_INSERT_CLUSTER = _sql("clusters", ("id", "name", "scope", "kind", "number"), "ignore")
+_INSERT_UNIT = _sql("units", ("id", "name", "name_folded", "kind", "level", "province_id", "province",
+                              "province_status", "current_province_id", "current_province", "latitude",
+                              "longitude"), "ignore")
+_INSERT_ALIAS = _sql("unit_aliases", ("alias", "unit_id", "alias_folded"), "ignore")
+IGNORE_SQL = frozenset({_INSERT_OFFICIAL, _INSERT_CLUSTER, _INSERT_UNIT, _INSERT_ALIAS})
+
+
 def prepare_record(page: dict, record: dict, version: int, extractor_version: Optional[str] = None) -> tuple[str, list]:
     """(article id, [(sql, params)...]) that store the record: no database needed, so an extraction worker
-    can run it and leave the single writer only SQL to execute. Statements in the order they must run."""
+    can run it and leave the single writer only SQL to execute. Statements in the order they must run;
+    the rows of one fact table are one (sql, [params...]) for executemany."""
     ops: list = []
     aid = article_id(page.get("url") or record.get("url") or str(page["id"]))
     # Only NFC for the text: evidence offsets point into it.
     text = _nfc_text(record.get("text")) if record.get("text") else html_to_text(page.get("html"))
     title = _short_nfc(record.get("title"))
-    _rows(ops, "articles", [{
-        "id": aid, "page_id": page["id"], "url": web_url(page.get("url") or record.get("url")),
-        "final_url": web_url(page.get("final_url")), "canonical_url": canonical_url(page.get("url") or record.get("url") or ""),
-        "source": record.get("source") or page.get("source"), "title": title,
-        "published": record.get("published"), "author": _short_nfc(record.get("author")),
-        "text": text, "title_folded": fold_text(title), "text_folded": fold_text(text),
-        "relevant": int(bool(record.get("relevant"))), "skip_reason": record.get("skipped"),
-        "content_hash": page.get("content_hash"), "version": version, "fetched_at": page.get("fetched_at"),
-        "extracted_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "extractor_version": extractor_version,
-    }], "upsert")
+    ops.append((_INSERT_ARTICLE, (
+        aid, page["id"], web_url(page.get("url") or record.get("url")), web_url(page.get("final_url")),
+        canonical_url(page.get("url") or record.get("url") or ""), record.get("source") or page.get("source"),
+        title, record.get("published"), _short_nfc(record.get("author")), text, fold_text(title), fold_text(text),
+        int(bool(record.get("relevant"))), record.get("skipped"), page.get("content_hash"), version,
+        page.get("fetched_at"), datetime.now(timezone.utc).isoformat(timespec="seconds"), extractor_version)))
     _delete_facts(ops, aid)
     # An event row means emulation work was reported: off-topic articles stay searchable
     # in `articles` but add no event (nor units, officials... hanging off one).
@@ -213,22 +260,28 @@ def prepare_record(page: dict, record: dict, version: int, extractor_version: Op
 
 
 _DELETE_FACTS = [f"delete from {table} where event_id = ?" for table in FACT_TABLES]
+DELETE_REPORT = "delete from event_reports where article_id = ?"
+UPDATE_CURRENT_VERSION = "update article_versions set status = 'earlier' where article_id = ? and status = 'current'"
+DELETE_BUILD_ERROR = "delete from build_errors where page_id = ?"
+# Statements that undo an earlier write of the article: nothing to undo when it was never stored.
+ONLY_IF_STORED = frozenset(_DELETE_FACTS + [DELETE_REPORT, UPDATE_CURRENT_VERSION])
 
 
 def _delete_facts(ops: list, aid: str) -> None:
     eid = (event_id(aid),)
     ops.extend((sql, eid) for sql in _DELETE_FACTS)
-    ops.append(("delete from event_reports where article_id = ?", (aid,)))  # its event: kb.merge merges anew
+    ops.append((DELETE_REPORT, (aid,)))  # its event: kb.merge merges anew
 
 
-def _evidence(fact: dict, text: str, fallback: Optional[str]) -> dict:
+def _evidence(fact: dict, text: str, fallback: Optional[str]) -> tuple:
+    """(evidence_start, evidence_end, evidence_sentence, evidence_text) of a fact."""
     ev = fact.get("evidence") or {}
     start, end = ev.get("start"), ev.get("end")
     span = text[start:end] if isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text) else None
     sentence = _nfc(ev.get("sentence"))
     if span is None or (sentence and span not in sentence):
         span = fallback  # offsets into another text than ours: show the fact as written
-    return {"evidence_start": start, "evidence_end": end, "evidence_sentence": sentence, "evidence_text": _nfc(span)}
+    return start, end, sentence, _nfc(span)
 
 
 def _year(date: Optional[str], published: Optional[str]) -> Optional[int]:
@@ -247,18 +300,24 @@ def _upsert_unit(ops: list, name: str, surface: Optional[str] = None) -> dict:
     return row
 
 
+_UNIT_COLUMNS = ("id", "name", "name_folded", "kind", "level", "province_id", "province", "province_status",
+                 "current_province_id", "current_province", "latitude", "longitude")
+
+
 def _unit_ops(name: str, surface: Optional[str]) -> tuple[dict, tuple]:
     row = dict(_unit_row(name))
-    ops: list = []
     # The first spelling seen names the unit; later spellings become aliases.
-    _rows(ops, "units", [row], "ignore")
+    ops = [(_INSERT_UNIT, tuple(row[c] for c in _UNIT_COLUMNS))]
     for alias in {_short_nfc(name), _short_nfc(surface) if surface else None} - {None, row["name"]}:
-        _rows(ops, "unit_aliases", [{"alias": alias, "unit_id": row["id"], "alias_folded": _short_fold(alias)}],
-              "ignore")
+        ops.append((_INSERT_ALIAS, (alias, row["id"], _short_fold(alias))))
     return row, tuple(ops)
 
 
 _cached_unit_ops = lru_cache(maxsize=200_000)(_unit_ops)
+
+
+def _cluster_params(cluster: dict) -> tuple:
+    return cluster["id"], cluster["name"], cluster["scope"], cluster["kind"], cluster["number"]
 
 
 def _store_event(ops: list, aid: str, record: dict, text: str, site: Optional[str] = None) -> None:
@@ -280,45 +339,42 @@ def _store_event(ops: list, aid: str, record: dict, text: str, site: Optional[st
             _upsert_unit(ops, name, m.get("surface"))
         unit_rows[row["id"]] = row
         if row["id"] not in event_units:
-            event_units[row["id"]] = {"event_id": eid, "unit_id": row["id"], "seq": seq,
-                                      "surface": _short_nfc(first.get("surface")), "mentions": len(mentions.get(name, [])),
-                                      **_evidence(first, text, first.get("surface") or name)}
+            event_units[row["id"]] = (eid, row["id"], seq, _short_nfc(first.get("surface")),
+                                      len(mentions.get(name, [])),
+                                      *_evidence(first, text, first.get("surface") or name))
 
     cluster = None
     if ev.get("cluster"):
         scope = ev.get("scope") or infer_scope(unit_rows.values())
-        cluster = dict(_cluster_row(scope, ev["cluster"]))
-        _rows(ops, "clusters", [cluster], "ignore")
+        cluster = _cluster_row(scope, ev["cluster"])
+        ops.append((_INSERT_CLUSTER, _cluster_params(cluster)))
 
     location = _event_province(record, unit_rows)
     # The article's report of its event; kb.merge links it to the event (one per conference) after the build.
-    _rows(ops, "event_reports", [{
-        "id": eid, "event_id": None, "article_id": aid, "site": site, "published": record.get("published"),
-        "title": _short_nfc(record.get("title")), "type": type_list[0] if type_list else None,
-        "types": json.dumps(type_list, ensure_ascii=False) if len(type_list) > 1 else None,
-        "date": ev.get("date"), "year": year, "period": _short_nfc(ev.get("period")), "online": int(bool(ev.get("online"))),
-        "cluster_id": cluster["id"] if cluster else None, "scope": _short_nfc(ev.get("scope")),
-        "province_id": location["province_id"] if location else None,
-        "province": location["province"] if location else None,
-        "relevant": int(bool(record.get("relevant"))),
-    }], "replace")
+    ops.append((_INSERT_REPORT, (
+        eid, None, aid, site, record.get("published"), _short_nfc(record.get("title")),
+        type_list[0] if type_list else None,
+        json.dumps(type_list, ensure_ascii=False) if len(type_list) > 1 else None,
+        ev.get("date"), year, _short_nfc(ev.get("period")), int(bool(ev.get("online"))),
+        cluster["id"] if cluster else None, _short_nfc(ev.get("scope")),
+        location["province_id"] if location else None, location["province"] if location else None,
+        int(bool(record.get("relevant"))))))
     if event_units:
-        _rows(ops, "event_units", event_units.values(), "replace")
+        ops.append((_INSERT_EVENT_UNIT, list(event_units.values())))
 
     people = {}
     appearances = []
     for seq, o in enumerate(record.get("officials") or []):
         unit = _upsert_unit(ops, o["unit"]) if o.get("unit") else None
+        unit_ref = unit["id"] if unit else None
         oid = _official_id(o["name"], o.get("unit"))
         name = _official_name(o["name"])
-        _rows(ops, "officials", [{"id": oid, "name": name, "name_folded": _short_fold(name),
-                                      "unit_id": unit["id"] if unit else None}], "ignore")
+        ops.append((_INSERT_OFFICIAL, (oid, name, _short_fold(name), unit_ref)))
         people[_short_fold(name)] = oid
-        appearances.append({"event_id": eid, "seq": seq, "official_id": oid, "name": name,
-                            "title": _short_nfc(o.get("title")), "unit_id": unit["id"] if unit else None,
-                            "role": _short_nfc(o.get("role")), **_evidence(o, text, o["name"])})
+        appearances.append((eid, seq, oid, name, _short_nfc(o.get("title")), unit_ref, _short_nfc(o.get("role")),
+                            *_evidence(o, text, o["name"])))
     if appearances:
-        _rows(ops, "appearances", appearances, "replace")
+        ops.append((_INSERT_APPEARANCE, appearances))
 
     awards = []
     for seq, a in enumerate(record.get("awards") or []):
@@ -332,14 +388,11 @@ def _store_event(ops: list, aid: str, record: dict, text: str, site: Optional[st
             else:  # a person not among the officials: known by name alone
                 person_ref = _official_id(recipient, None)
                 name = _official_name(recipient)
-                _rows(ops, "officials", [{"id": person_ref, "name": name, "name_folded": _short_fold(name),
-                                              "unit_id": None}], "ignore")
-        awards.append({"event_id": eid, "seq": seq, "name": _short_nfc(a.get("name")), "recipient": recipient,
-                       "recipient_unit_id": unit_ref, "recipient_official_id": person_ref,
-                       "status": a.get("status"), "year": a.get("year") or year,
-                       **_evidence(a, text, a.get("name"))})
+                ops.append((_INSERT_OFFICIAL, (person_ref, name, _short_fold(name), None)))
+        awards.append((eid, seq, _short_nfc(a.get("name")), recipient, unit_ref, person_ref, a.get("status"),
+                       a.get("year") or year, *_evidence(a, text, a.get("name"))))
     if awards:
-        _rows(ops, "awards", awards, "replace")
+        ops.append((_INSERT_AWARD, awards))
 
     roles = []
     for seq, r in enumerate(record.get("roles") or []):
@@ -348,24 +401,25 @@ def _store_event(ops: list, aid: str, record: dict, text: str, site: Optional[st
         if r.get("cluster"):
             same = cluster and cluster["name"] == _cluster_row(None, r["cluster"])["name"]
             # A role's cluster is the event's cluster when named alike (same scope).
-            rc = cluster if same else dict(_cluster_row(ev.get("scope") or infer_scope(unit_rows.values() or [unit]),
-                                                        r["cluster"]))
-            _rows(ops, "clusters", [rc], "ignore")
-        roles.append({"event_id": eid, "seq": seq, "cluster_id": rc["id"] if rc else None, "unit_id": unit["id"],
-                      "role": _short_nfc(r.get("role")), "year": r.get("year") or year,
-                      **_evidence(r, text, r["unit"])})
+            rc = cluster if same else _cluster_row(ev.get("scope") or infer_scope(unit_rows.values() or [unit]),
+                                                   r["cluster"])
+            ops.append((_INSERT_CLUSTER, _cluster_params(rc)))
+        roles.append((eid, seq, rc["id"] if rc else None, unit["id"], _short_nfc(r.get("role")),
+                      r.get("year") or year, *_evidence(r, text, r["unit"])))
     if roles:
-        _rows(ops, "roles", roles, "replace")
+        ops.append((_INSERT_ROLE, roles))
 
     docs = {}
     for seq, d in enumerate(record.get("documents") or []):
         did = stable_id("document", fold(d.get("kind")), re.sub(r"\s+", "", d.get("number") or "").upper())
-        _rows(ops, "documents", [{"id": did, "kind": _short_nfc(d.get("kind")), "number": _short_nfc(d.get("number")),
-                                      **({"date": d["date"]} if d.get("date") else {})}], "upsert")
-        docs.setdefault(did, {"event_id": eid, "document_id": did, "seq": seq,
-                              **_evidence(d, text, d.get("number"))})
+        if d.get("date"):
+            ops.append((_INSERT_DATED_DOCUMENT, (did, _short_nfc(d.get("kind")), _short_nfc(d.get("number")),
+                                                 d["date"])))
+        else:
+            ops.append((_INSERT_DOCUMENT, (did, _short_nfc(d.get("kind")), _short_nfc(d.get("number")))))
+        docs.setdefault(did, (eid, did, seq, *_evidence(d, text, d.get("number"))))
     if docs:
-        _rows(ops, "event_documents", docs.values(), "replace")
+        ops.append((_INSERT_EVENT_DOCUMENT, list(docs.values())))
 
 
 def _event_province(record: dict, unit_rows: dict) -> Optional[dict]:

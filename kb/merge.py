@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 from datetime import date as Date
+from functools import lru_cache
 from typing import Iterable, Optional
 
 MAX_DAYS = 2  # two dated reports of one conference: at most this many days apart
@@ -33,6 +34,7 @@ EVENT_COLUMNS = ("id", "article_id", "title", "type", "types", "date", "year", "
                  "scope", "province_id", "province", "relevant", "reports", "sites")
 
 
+@lru_cache(maxsize=65536)  # a few thousand distinct dates, compared again and again by group_reports
 def _day(value: Optional[str]) -> Optional[Date]:
     if not value or len(value) < 10:
         return None
@@ -42,11 +44,17 @@ def _day(value: Optional[str]) -> Optional[Date]:
         return None
 
 
-def _types(report: dict) -> set:
+def _types(report: dict) -> frozenset:
     types = report.get("types")
-    if isinstance(types, str):
-        types = json.loads(types)
-    return set(types or ([report["type"]] if report.get("type") else []))
+    if types is None or isinstance(types, str):  # as stored: parsed once per distinct value
+        return _stored_types(report.get("type"), types)
+    return frozenset(types or ([report["type"]] if report.get("type") else []))
+
+
+@lru_cache(maxsize=4096)
+def _stored_types(type_: Optional[str], types: Optional[str]) -> frozenset:
+    parsed = json.loads(types) if isinstance(types, str) else types
+    return frozenset(parsed or ([type_] if type_ else []))
 
 
 def same_conference(a: dict, b: dict) -> bool:

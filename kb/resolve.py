@@ -245,17 +245,6 @@ def infer_scope(unit_rows: Iterable[dict]) -> Optional[str]:
     return "ngành Kiểm sát nhân dân" if kind == "VKSND" else "ngành Tòa án nhân dân"
 
 
-def member_units(unit_rows: list[dict]) -> list[dict]:
-    """Units of a cluster event that are its members: those of the dominant kind and level.
-
-    Guests (Vụ 16 at a provincial cluster's conference) are of another level.
-    """
-    if not unit_rows:
-        return []
-    dominant, _ = Counter((u["kind"], u["level"]) for u in unit_rows).most_common(1)[0]
-    return [u for u in unit_rows if (u["kind"], u["level"]) == dominant]
-
-
 # --------------------------------------------------------------------------- derived tables
 def recompute_positions(db) -> None:
     """positions: each (official, title, unit) with the first and last date it was seen."""
@@ -293,7 +282,6 @@ def recompute_positions(db) -> None:
 
 def recompute_cluster_members(db) -> None:
     """cluster_members: units taking part in a cluster's events (members, not guests) and role holders, by year."""
-    members: dict[tuple, dict] = {}
     # One query for every cluster event's units, over all its reports (kb/merge.py), by unit id.
     rows = db.execute("""
         select distinct ev.id, ev.cluster_id, ev.year, u.id, u.kind, u.level
@@ -302,19 +290,24 @@ def recompute_cluster_members(db) -> None:
         where ev.cluster_id is not null and ev.relevant = 1
         order by ev.id, u.id""")
     by_event: dict[str, tuple] = {}
-    for event_id, cluster, year, *unit in rows:
-        by_event.setdefault(event_id, (cluster, year, []))[2].append(dict(zip(("id", "kind", "level"), unit)))
-    for event_id, (cluster, year, units) in by_event.items():
-        for u in member_units(units):
-            key = (cluster, u["id"], year)
-            members.setdefault(key, {"cluster_id": cluster, "unit_id": u["id"], "year": year, "events": 0})
-            members[key]["events"] += 1
+    for event_id, cluster, year, unit, kind, level in rows:
+        by_event.setdefault(event_id, (cluster, year, []))[2].append((unit, (kind, level)))
+    # (cluster, unit, year) -> events, in the order first seen (the rows' order in the table)
+    members: dict[tuple, int] = {}
+    for cluster, year, units in by_event.values():
+        # Members are the units of the event's dominant (kind, level): guests (Vụ 16 at a provincial
+        # cluster's conference) are of another level.
+        dominant, _ = Counter(kind_level for _, kind_level in units).most_common(1)[0]
+        for unit, kind_level in units:
+            if kind_level == dominant:
+                key = (cluster, unit, year)
+                members[key] = members.get(key, 0) + 1
     for cluster, unit, year in db.execute("select distinct cluster_id, unit_id, year from roles where cluster_id is not null"):
-        members.setdefault((cluster, unit, year), {"cluster_id": cluster, "unit_id": unit, "year": year, "events": 0})
+        members.setdefault((cluster, unit, year), 0)
     with db.conn:
         db.execute("delete from cluster_members")
         db.conn.executemany("INSERT INTO cluster_members (cluster_id, unit_id, year, events) VALUES (?, ?, ?, ?)",
-                            [(m["cluster_id"], m["unit_id"], m["year"], m["events"]) for m in members.values()])
+                            [(*key, events) for key, events in members.items()])
 
 
 def remove_orphans(db) -> dict:
