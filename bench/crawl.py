@@ -41,11 +41,11 @@ def measure(ctx: dict) -> list[Figure]:
         for _ in range(ctx["runs"]):
             with tempfile.TemporaryDirectory(dir=WORK) as tmp:
                 db = Path(tmp) / "crawl.db"
-                args = [THIDUA, "crawl", "--db", str(db), "--mirror-url", url]
+                args = [THIDUA, "crawl", "--db", str(db), "--mirror-url", url, "--json"]
                 for s in SOURCES:
                     args += ["--source", s]
                 r = check(run_child(args, timeout=1800), "thidua crawl")
-                stats = last_json(r.stderr)
+                stats = last_json(r.stdout)  # --json: the counts on standard output
                 b = check(run_child([PYTHON, "-m", "bench.bare_spider", "--mirror-url", url, *SOURCES],
                                     timeout=1800), "bare spider")
                 bare = last_json(b.stdout)
