@@ -173,7 +173,13 @@ def clean_text(text: str) -> str:
     return join_wrapped_lines(text.strip("\n"))
 
 
-_OPEN_END = re.compile(r"[^\s.!?…:”\"')\]>|]$")  # a line that does not end its sentence
+_SENTENCE_CLOSERS = frozenset(".!?…:”\"')]>|")
+
+
+def _ends_open(line: str) -> bool:
+    """A line that does not end its sentence: its last non-space character closes nothing."""
+    end = line.rstrip()
+    return bool(end) and end[-1] not in _SENTENCE_CLOSERS
 
 
 def join_wrapped_lines(text: str) -> str:
@@ -185,14 +191,14 @@ def join_wrapped_lines(text: str) -> str:
     """
     lines = text.split("\n")
     long_lines = [l for l in lines if len(l.strip()) >= 40]
-    open_lines = [l for l in long_lines if _OPEN_END.search(l.rstrip())]
+    open_lines = [l for l in long_lines if _ends_open(l)]
     wrapped = len(open_lines) >= 4 and len(open_lines) >= 0.6 * len(long_lines)
     out = list(text)
     pos = 0
     for i, line in enumerate(lines[:-1]):
         pos += len(line)
         nxt = lines[i + 1].lstrip()
-        if len(line.strip()) >= 40 and nxt and _OPEN_END.search(line.rstrip()) and (
+        if len(line.strip()) >= 40 and nxt and _ends_open(line) and (
                 nxt[0].islower() or (wrapped and line.rstrip()[-1] != ";" and (nxt[0].isupper() or nxt[0].isdigit()))):
             out[pos] = " "
         pos += 1
@@ -363,7 +369,6 @@ def _from_html(html: str, url: Optional[str], selectors: dict) -> Article:
     except (etree.ParserError, etree.XMLSyntaxError):  # lxml's documented errors: no document in it
         return Article(text="", url=url, source=_host(url), skip_reason="not an HTML page")
     picked = _apply_selectors(tree, selectors) if selectors else {}
-    stamp = None if picked.get("date") else _stamp_from_tree(tree)
     meta = _head_metadata(tree)
     body = picked.get("body") or _trafilatura_text(tree, url)
     lead = picked.get("lead")
@@ -377,7 +382,9 @@ def _from_html(html: str, url: Optional[str], selectors: dict) -> Article:
     if picked.get("date"):
         published = dates.parse_published(picked["date"], selectors.get("date_format"))
     if not published:
-        published = dates.date_from_url(url) or stamp
+        # the page's stamp is looked for (over every element) only when the URL has no date,
+        # and not where the site's date selector matched (its text did not parse)
+        published = dates.date_from_url(url) or (None if picked.get("date") else _stamp_from_tree(tree))
     if not published:
         published = _htmldate(tree, url or meta.url)
     if not published:

@@ -63,3 +63,11 @@ def test_a_head_is_tried_where_its_first_character_stands():
         for sample in ("Sở Tư pháp", "số 4", "Bộ Công an", "bộ phận", "Viện kiểm sát", "VKSND tỉnh A", "Cục 1"):
             if rx.match(sample):
                 assert sample[0] in chars, rx.pattern
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.text(alphabet="aB .!?…:”\"')]>|\t\n", max_size=10))
+def test_an_open_line_is_what_the_pattern_said(line):
+    from extract.article import _ends_open
+
+    assert _ends_open(line) == bool(re.search(r"[^\s.!?…:”\"')\]>|]$", line.rstrip()))
