@@ -68,16 +68,20 @@ def leading_words(pattern: str) -> Optional[tuple[str, ...]]:
 
 
 def relevance_score(doc: Document, article: Article, lay: Optional[Layout] = None) -> float:
+    """The balance of the article's cues: title and lead weighted most, the body's share capped."""
+    return _score(doc, article, lay, None)
+
+
+def _score(doc: Document, article: Article, lay: Optional[Layout], decide_at: Optional[float]) -> float:
+    """The score; with ``decide_at``, the body (the longest part) is read only when the title and
+    lead leave the comparison with it open: the body moves the score by at most ``body_cap``."""
     cfg = _config()
     text = doc.text
     if not text.strip() or sum(1 for _ in islice(_VIETNAMESE.finditer(text, 0, 5000), 5)) < 5:
         return 0.0
     lay = lay or layout(text, article.title)
-    title_f = fold_keep_length(article.title or "")
     folded = doc.folded
-    lead_f = folded[lay.body_start:lay.lead_end]
-    body_f = folded[lay.lead_end:lay.lead_end + 20000]
-    w = cfg["weights"]
+    weights, cap = cfg["weights"], cfg["body_cap"]
 
     def count(cues, s: str) -> float:
         # a cue whose every alternative begins with a word absent from the text cannot match
@@ -87,8 +91,12 @@ def relevance_score(doc: Document, article: Article, lay: Optional[Layout] = Non
     def score(s: str) -> float:
         return count(cfg["positive"], s) - count(cfg["negative"], s)
 
-    body = max(-cfg["body_cap"], min(cfg["body_cap"], w["body"] * score(body_f)))
-    return w["title"] * score(title_f) + w["lead"] * score(lead_f) + body
+    head = weights["title"] * score(fold_keep_length(article.title or "")) + \
+        weights["lead"] * score(folded[lay.body_start:lay.lead_end])
+    if decide_at is not None and (head - cap >= decide_at or head + cap < decide_at):
+        return head  # on the same side of decide_at whatever the body says
+    body = max(-cap, min(cap, weights["body"] * score(folded[lay.lead_end:lay.lead_end + 20000])))
+    return head + body
 
 
 def is_relevant(doc: Document, article: Article, lay: Optional[Layout] = None) -> bool:
@@ -97,7 +105,7 @@ def is_relevant(doc: Document, article: Article, lay: Optional[Layout] = None) -
     headline = fold_keep_length(article.title or _first_line(doc.text))
     if cfg["other_events"].search(headline) and not cfg["emulation_events"].search(headline):
         return False  # the headline's event is a training, a workshop, a contest...: not emulation work
-    return relevance_score(doc, article, lay) >= cfg["threshold"]
+    return _score(doc, article, lay, cfg["threshold"]) >= cfg["threshold"]
 
 
 def _first_line(text: str) -> str:

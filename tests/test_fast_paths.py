@@ -71,3 +71,21 @@ def test_an_open_line_is_what_the_pattern_said(line):
     from extract.article import _ends_open
 
     assert _ends_open(line) == bool(re.search(r"[^\s.!?…:”\"')\]>|]$", line.rstrip()))
+
+
+def test_relevance_decided_without_the_body_only_when_the_body_could_not_change_it():
+    from pathlib import Path
+
+    from extract.article import from_text
+    from extract.relevance import is_relevant, relevance_score
+    from extract.text import Document
+
+    threshold = _config()["threshold"]
+    texts = sorted(Path(__file__).parent.glob("fixtures/*/*.txt"))
+    assert texts
+    for path in texts:
+        article = from_text(path.read_text(encoding="utf-8"))
+        for title in (article.title, None, "Cụm thi đua số 3 tổng kết công tác thi đua năm 2024"):
+            a = type(article)(text=article.text, title=title)
+            doc = Document(a.text)
+            assert is_relevant(doc, a) == (relevance_score(doc, a) >= threshold), (path, title)
