@@ -226,9 +226,26 @@ _SEARCH_CLAUSE = re.compile(r"^rowid in \(select rowid from (\S+) where \1 match
 
 def _unary_plus_rowid(filter_arguments):
     if filter_arguments:
+        searched = any(isinstance(c, str) and _SEARCH_CLAUSE.match(c) for c in filter_arguments.where_clauses)
         filter_arguments.where_clauses[:] = [
             "+" + c if isinstance(c, str) and _SEARCH_CLAUSE.match(c) else c for c in filter_arguments.where_clauses]
+        if searched:
+            for key, value in list(filter_arguments.params.items()):
+                if key == "search" or key.startswith("search_"):
+                    filter_arguments.params[key] = fold_accents(value)
     return filter_arguments
+
+
+# The search index holds the folded text (kb/schema.py FTS_COLUMNS): a query's accented letters are
+# folded too. ASCII is left as typed, so a raw-mode query keeps its AND/OR/NOT and column filters.
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
+def fold_accents(query):
+    """"thi đua AND Bắc" -> "thi dua AND bac": accented letters folded, ASCII as typed."""
+    if not isinstance(query, str):
+        return query
+    return _NON_ASCII.sub(lambda m: fold(m.group()), query)
 
 
 @hookimpl(hookwrapper=True)
