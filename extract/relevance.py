@@ -12,6 +12,7 @@ from functools import lru_cache
 from itertools import islice
 from typing import Optional
 
+from . import scan
 from ._data import load
 from .article import Layout, layout
 from .model import Article
@@ -39,24 +40,8 @@ def _config() -> dict:
 def leading_words(pattern: str) -> Optional[tuple[str, ...]]:
     """The literal letters each top-level alternative of ``pattern`` begins with ("phien\\s+toa|xet\\s+xu"
     -> ("phien", "xet")), or None when an alternative begins otherwise (a group, a class)."""
-    alternatives, depth, start, i = [], 0, 0, 0
-    while i < len(pattern):
-        c = pattern[i]
-        if c == "\\":
-            i += 1
-        elif c == "[":
-            i = pattern.index("]", i + 2)
-        elif c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-        elif c == "|" and depth == 0:
-            alternatives.append(pattern[start:i])
-            start = i + 1
-        i += 1
-    alternatives.append(pattern[start:])
     words = []
-    for alt in alternatives:
+    for alt in scan.alternatives(pattern):
         run = re.match(r"[a-z]+", alt)
         word = run.group() if run else ""
         if run and alt[run.end():run.end() + 1] in ("?", "*", "{"):

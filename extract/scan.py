@@ -25,14 +25,16 @@ def _locator(rx: re.Pattern) -> Optional[re.Pattern]:
         if rx.pattern.startswith(lead):
             rest = rx.pattern[len(lead):]
             # a top-level alternation would leave the assertion on its first branch only
-            if _top_level_bar(rest):
+            if len(alternatives(rest)) > 1:
                 return None
             return re.compile(rest, rx.flags)
     return None
 
 
-def _top_level_bar(pattern: str) -> bool:
-    depth, i = 0, 0
+def alternatives(pattern: str) -> list[str]:
+    """The top-level alternatives of a regex ("a|(?:b|c)d" -> ["a", "(?:b|c)d"]): bars inside a
+    group or a character class, and escaped ones, do not split it."""
+    out, depth, start, i = [], 0, 0, 0
     while i < len(pattern):
         c = pattern[i]
         if c == "\\":
@@ -50,9 +52,11 @@ def _top_level_bar(pattern: str) -> bool:
         elif c == ")":
             depth -= 1
         elif c == "|" and depth == 0:
-            return True
+            out.append(pattern[start:i])
+            start = i + 1
         i += 1
-    return False
+    out.append(pattern[start:])
+    return out
 
 
 def finditer(rx: re.Pattern, text: str, pos: int = 0, endpos: Optional[int] = None) -> Iterator[re.Match]:
