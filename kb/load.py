@@ -228,9 +228,9 @@ _INSERT_DOCUMENT = _sql("documents", ("id", "kind", "number"), "upsert")
 _INSERT_DATED_DOCUMENT = _sql("documents", ("id", "kind", "number", "date"), "upsert")
 _INSERT_EVENT_DOCUMENT = _sql("event_documents", ("event_id", "document_id", "seq", *EVIDENCE_COLUMNS), "replace")
 _INSERT_CLUSTER = _sql("clusters", ("id", "name", "scope", "kind", "number"), "ignore")
-_INSERT_UNIT = _sql("units", ("id", "name", "name_folded", "kind", "level", "province_id", "province",
-                              "province_status", "current_province_id", "current_province", "latitude",
-                              "longitude"), "ignore")
+UNIT_COLUMNS = ("id", "name", "name_folded", "kind", "level", "province_id", "province", "province_status",
+                "current_province_id", "current_province", "latitude", "longitude")
+_INSERT_UNIT = _sql("units", UNIT_COLUMNS, "ignore")
 _INSERT_ALIAS = _sql("unit_aliases", ("alias", "unit_id", "alias_folded"), "ignore")
 IGNORE_SQL = frozenset({_INSERT_OFFICIAL, _INSERT_CLUSTER, _INSERT_UNIT, _INSERT_ALIAS})
 
@@ -300,14 +300,10 @@ def _upsert_unit(ops: list, name: str, surface: Optional[str] = None) -> dict:
     return row
 
 
-_UNIT_COLUMNS = ("id", "name", "name_folded", "kind", "level", "province_id", "province", "province_status",
-                 "current_province_id", "current_province", "latitude", "longitude")
-
-
 def _unit_ops(name: str, surface: Optional[str]) -> tuple[dict, tuple]:
     row = dict(_unit_row(name))
     # The first spelling seen names the unit; later spellings become aliases.
-    ops = [(_INSERT_UNIT, tuple(row[c] for c in _UNIT_COLUMNS))]
+    ops = [(_INSERT_UNIT, tuple(row[c] for c in UNIT_COLUMNS))]
     for alias in {_short_nfc(name), _short_nfc(surface) if surface else None} - {None, row["name"]}:
         ops.append((_INSERT_ALIAS, (alias, row["id"], _short_fold(alias))))
     return row, tuple(ops)
